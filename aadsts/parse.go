@@ -1,0 +1,657 @@
+package aadsts
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// MaxBody is the most of a response body that Parse reads. A token error
+// response is about a kilobyte; anything past this bound is ignored, so a
+// huge or endless body costs bounded time and memory.
+const MaxBody = 64 << 10
+
+// Parse reads a token endpoint response: its HTTP status, its headers and its
+// body. It always returns an STSError holding what could be learned; it never
+// fails and never panics. The body is normally Entra's JSON error object, but
+// may be empty, HTML from a proxy, truncated or huge: Parse reads at most
+// MaxBody bytes, takes the fields of a JSON object it can read (a truncated
+// one up to where it breaks off), and otherwise looks for an AADSTS code and
+// the Trace ID, Correlation ID and Timestamp lines in the text.
+//
+// Headers supply what the body lacks: x-ms-request-id as the trace id,
+// client-request-id as the correlation id, and Retry-After (seconds or an
+// HTTP date), retry-after-ms or x-ms-retry-after-ms as RetryAfter.
+//
+// Parse does not keep body or header: the STSError's strings are copies.
+func Parse(statusCode int, header http.Header, body []byte) *STSError {
+	e := &STSError{StatusCode: statusCode}
+	parseBody(e, body)
+	applyHeaders(e, header)
+	return e
+}
+
+// parseBody fills e from a response body (or a text that contains one).
+func parseBody(e *STSError, body []byte) {
+	if len(body) > MaxBody {
+		body = body[:MaxBody]
+	}
+	complete := false
+	if i := jsonStart(body); i >= 0 {
+		complete = scanObject(e, body[i:])
+	}
+	if len(e.Codes) == 0 && e.Description != "" {
+		if c, ok := codeInText(e.Description); ok {
+			e.Codes = []Code{c}
+		}
+	}
+	if e.Description != "" {
+		fillFromLines(e, e.Description)
+	}
+	if !complete {
+		// Not JSON, or JSON that breaks off: the raw text may still name a
+		// code and the ids.
+		text := string(body)
+		if len(e.Codes) == 0 {
+			if c, ok := codeInText(text); ok {
+				e.Codes = []Code{c}
+			}
+		}
+		fillFromLines(e, text)
+	}
+}
+
+// jsonStart returns the index of the '{' that opens the body's JSON object,
+// skipping a byte order mark and white space, or -1.
+func jsonStart(b []byte) int {
+	i := 0
+	if bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) {
+		i = 3
+	}
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case ' ', '\t', '\r', '\n':
+			continue
+		case '{':
+			return i
+		}
+		return -1
+	}
+	return -1
+}
+
+func applyHeaders(e *STSError, h http.Header) {
+	if h == nil {
+		return
+	}
+	if e.TraceID == "" {
+		e.TraceID = h.Get("x-ms-request-id")
+	}
+	if e.CorrelationID == "" {
+		e.CorrelationID = h.Get("client-request-id")
+	}
+	e.RetryAfter = retryAfter(h, time.Now)
+}
+
+// retryAfter reads the delay the service asked for, preferring the
+// millisecond headers as azcore does. A negative or unreadable value is 0.
+func retryAfter(h http.Header, now func() time.Time) time.Duration {
+	for _, name := range [...]string{"x-ms-retry-after-ms", "retry-after-ms"} {
+		if v := strings.TrimSpace(h.Get(name)); v != "" {
+			if ms, err := strconv.ParseInt(v, 10, 64); err == nil && ms > 0 && ms < int64(1<<62)/int64(time.Millisecond) {
+				return time.Duration(ms) * time.Millisecond
+			}
+		}
+	}
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if s > 0 && s < int64(1<<62)/int64(time.Second) {
+			return time.Duration(s) * time.Second
+		}
+		return 0
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		ref := now()
+		if d, err := http.ParseTime(h.Get("Date")); err == nil {
+			ref = d // both times from the server's clock
+		}
+		if d := t.Sub(ref); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
+
+// Layouts Entra uses for "timestamp" and the Timestamp line.
+var timeLayouts = [...]string{"2006-01-02 15:04:05Z", "2006-01-02 15:04:05.9999999Z", time.RFC3339Nano}
+
+func parseTimestamp(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	for _, l := range timeLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// fillFromLines takes the trace id, correlation id and timestamp from the
+// "Trace ID: ...", "Correlation ID: ..." and "Timestamp: ..." lines that
+// Entra appends to error_description, where e lacks them.
+func fillFromLines(e *STSError, text string) {
+	if e.TraceID == "" {
+		e.TraceID = lineValue(text, "Trace ID:")
+	}
+	if e.CorrelationID == "" {
+		e.CorrelationID = lineValue(text, "Correlation ID:")
+	}
+	if e.Timestamp.IsZero() {
+		if v := lineValue(text, "Timestamp:"); v != "" {
+			if t, ok := parseTimestamp(v); ok {
+				e.Timestamp = t
+			}
+		}
+	}
+}
+
+// lineValue returns the text after label up to the end of its line (or a
+// quote, backslash or comma, where the description is still JSON-escaped),
+// trimmed; "" if label is absent. The value is bounded to 64 bytes.
+func lineValue(text, label string) string {
+	i := strings.Index(text, label)
+	if i < 0 {
+		return ""
+	}
+	rest := text[i+len(label):]
+	end := strings.IndexAny(rest, "\r\n\"\\,<")
+	if end < 0 {
+		end = len(rest)
+	}
+	v := strings.TrimSpace(rest[:end])
+	if len(v) > 64 {
+		return ""
+	}
+	return v
+}
+
+// codeInText finds the first "AADSTS" followed by digits in text.
+func codeInText(text string) (Code, bool) {
+	for off := 0; ; {
+		i := strings.Index(text[off:], "AADSTS")
+		if i < 0 {
+			return 0, false
+		}
+		j := off + i + len("AADSTS")
+		k := j
+		for k < len(text) && k-j < 10 && text[k] >= '0' && text[k] <= '9' {
+			k++
+		}
+		if k > j {
+			if n, err := strconv.ParseUint(text[j:k], 10, 32); err == nil && n != 0 {
+				return Code(n), true
+			}
+		}
+		off = j
+	}
+}
+
+// The scanner below reads one JSON object in a single pass and copies out the
+// fields STSError needs, skipping the rest. It accepts every valid object the
+// way encoding/json decodes it into a struct (keys match case-insensitively;
+// a later duplicate key wins; null leaves a string field alone) and stops
+// quietly where the input is invalid or breaks off, keeping the fields
+// completed before that point.
+
+type scanner struct {
+	b []byte
+	i int
+}
+
+// scanObject reads the object at the start of b into e and reports whether it
+// read the whole object.
+func scanObject(e *STSError, b []byte) bool {
+	s := scanner{b: b}
+	if !s.byte('{') {
+		return false
+	}
+	s.ws()
+	if s.peek() == '}' {
+		s.i++
+		return true
+	}
+	for {
+		s.ws()
+		key, ok := s.str()
+		if !ok {
+			return false
+		}
+		s.ws()
+		if !s.byte(':') {
+			return false
+		}
+		s.ws()
+		if !s.field(e, key) {
+			return false
+		}
+		s.ws()
+		switch s.peek() {
+		case ',':
+			s.i++
+		case '}':
+			s.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+const (
+	fError = iota + 1
+	fDescription
+	fCodes
+	fSubError
+	fClaims
+	fTraceID
+	fCorrelationID
+	fTimestamp
+	fErrorURI
+)
+
+var fieldNames = [...]struct {
+	name string
+	f    int
+}{
+	{"error", fError},
+	{"error_description", fDescription},
+	{"error_codes", fCodes},
+	{"suberror", fSubError},
+	{"claims", fClaims},
+	{"trace_id", fTraceID},
+	{"correlation_id", fCorrelationID},
+	{"timestamp", fTimestamp},
+	{"error_uri", fErrorURI},
+}
+
+func fieldOf(key string) int {
+	for _, n := range fieldNames {
+		if n.name == key {
+			return n.f
+		}
+	}
+	for _, n := range fieldNames {
+		if strings.EqualFold(n.name, key) {
+			return n.f
+		}
+	}
+	return 0
+}
+
+// field reads the value of key into e (or skips it) and reports success.
+func (s *scanner) field(e *STSError, key string) bool {
+	f := fieldOf(key)
+	if f == 0 {
+		return s.skip(0)
+	}
+	if f == fCodes {
+		return s.codes(e)
+	}
+	if s.peek() != '"' {
+		if s.literal("null") {
+			return true // a null leaves the field as it was
+		}
+		return s.skip(0) // a wrong type: encoding/json would fail; ignore it
+	}
+	v, ok := s.str()
+	if !ok {
+		return false
+	}
+	switch f {
+	case fError:
+		e.OAuthError = v
+	case fDescription:
+		e.Description = v
+	case fSubError:
+		e.SubError = v
+	case fClaims:
+		e.Claims = v
+	case fTraceID:
+		e.TraceID = v
+	case fCorrelationID:
+		e.CorrelationID = v
+	case fTimestamp:
+		if t, ok := parseTimestamp(v); ok {
+			e.Timestamp = t
+		}
+	case fErrorURI:
+		e.ErrorURI = v
+	}
+	return true
+}
+
+// codes reads the error_codes array; elements that are not AADSTS codes
+// (fractions, negative or huge numbers, other types) are left out.
+func (s *scanner) codes(e *STSError) bool {
+	if s.literal("null") {
+		e.Codes = nil
+		return true
+	}
+	if s.peek() != '[' {
+		return s.skip(0)
+	}
+	s.i++
+	var out []Code
+	s.ws()
+	if s.peek() == ']' {
+		s.i++
+		e.Codes = out
+		return true
+	}
+	for {
+		s.ws()
+		start := s.i
+		if !s.skip(0) {
+			return false
+		}
+		if n, err := strconv.ParseUint(string(s.b[start:s.i]), 10, 32); err == nil && n != 0 {
+			out = append(out, Code(n))
+		}
+		s.ws()
+		switch s.peek() {
+		case ',':
+			s.i++
+		case ']':
+			s.i++
+			e.Codes = out
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+func (s *scanner) peek() byte {
+	if s.i < len(s.b) {
+		return s.b[s.i]
+	}
+	return 0
+}
+
+func (s *scanner) byte(c byte) bool {
+	if s.peek() == c {
+		s.i++
+		return true
+	}
+	return false
+}
+
+func (s *scanner) ws() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\t', '\r', '\n':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+func (s *scanner) literal(lit string) bool {
+	if len(s.b)-s.i >= len(lit) && string(s.b[s.i:s.i+len(lit)]) == lit {
+		s.i += len(lit)
+		return true
+	}
+	return false
+}
+
+// maxDepth bounds the nesting skip follows, as encoding/json does.
+const maxDepth = 10000
+
+// skip passes over one JSON value of any type.
+func (s *scanner) skip(depth int) bool {
+	if depth > maxDepth {
+		return false
+	}
+	switch c := s.peek(); {
+	case c == '"':
+		return s.skipStr()
+	case c == '{':
+		s.i++
+		s.ws()
+		if s.byte('}') {
+			return true
+		}
+		for {
+			s.ws()
+			if !s.skipStr() {
+				return false
+			}
+			s.ws()
+			if !s.byte(':') {
+				return false
+			}
+			s.ws()
+			if !s.skip(depth + 1) {
+				return false
+			}
+			s.ws()
+			if s.byte(',') {
+				continue
+			}
+			return s.byte('}')
+		}
+	case c == '[':
+		s.i++
+		s.ws()
+		if s.byte(']') {
+			return true
+		}
+		for {
+			s.ws()
+			if !s.skip(depth + 1) {
+				return false
+			}
+			s.ws()
+			if s.byte(',') {
+				continue
+			}
+			return s.byte(']')
+		}
+	case c == 't':
+		return s.literal("true")
+	case c == 'f':
+		return s.literal("false")
+	case c == 'n':
+		return s.literal("null")
+	case c == '-' || c >= '0' && c <= '9':
+		return s.number()
+	}
+	return false
+}
+
+// number passes over a JSON number, checking its grammar.
+func (s *scanner) number() bool {
+	s.byte('-')
+	switch c := s.peek(); {
+	case c == '0':
+		s.i++
+	case c >= '1' && c <= '9':
+		s.digits()
+	default:
+		return false
+	}
+	if s.byte('.') {
+		if !s.digits() {
+			return false
+		}
+	}
+	if c := s.peek(); c == 'e' || c == 'E' {
+		s.i++
+		if c := s.peek(); c == '+' || c == '-' {
+			s.i++
+		}
+		if !s.digits() {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *scanner) digits() bool {
+	start := s.i
+	for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
+		s.i++
+	}
+	return s.i > start
+}
+
+// skipStr passes over a string without decoding it.
+func (s *scanner) skipStr() bool {
+	if !s.byte('"') {
+		return false
+	}
+	for s.i < len(s.b) {
+		c := s.b[s.i]
+		switch {
+		case c == '"':
+			s.i++
+			return true
+		case c == '\\':
+			s.i += 2
+		case c < 0x20:
+			return false
+		default:
+			s.i++
+		}
+	}
+	return false
+}
+
+// str decodes a string as encoding/json does: escapes resolved, invalid
+// UTF-8 and unpaired surrogates replaced by U+FFFD.
+func (s *scanner) str() (string, bool) {
+	if !s.byte('"') {
+		return "", false
+	}
+	start := s.i
+	// Fast path: no escapes and valid UTF-8, one copy.
+	for s.i < len(s.b) {
+		c := s.b[s.i]
+		if c == '"' {
+			v := s.b[start:s.i]
+			if !utf8.Valid(v) {
+				break // the decoder replaces each invalid byte, as encoding/json does
+			}
+			s.i++
+			return string(v), true
+		}
+		if c == '\\' || c < 0x20 {
+			break
+		}
+		s.i++
+	}
+	s.i = start
+	return s.decodeStr()
+}
+
+func (s *scanner) decodeStr() (string, bool) {
+	buf := make([]byte, 0, 64)
+	for s.i < len(s.b) {
+		c := s.b[s.i]
+		switch {
+		case c == '"':
+			s.i++
+			return string(buf), true
+		case c < 0x20:
+			return "", false
+		case c == '\\':
+			if s.i+1 >= len(s.b) {
+				return "", false
+			}
+			esc := s.b[s.i+1]
+			s.i += 2
+			switch esc {
+			case '"', '\\', '/':
+				buf = append(buf, esc)
+			case 'b':
+				buf = append(buf, '\b')
+			case 'f':
+				buf = append(buf, '\f')
+			case 'n':
+				buf = append(buf, '\n')
+			case 'r':
+				buf = append(buf, '\r')
+			case 't':
+				buf = append(buf, '\t')
+			case 'u':
+				r, ok := s.hex4()
+				if !ok {
+					return "", false
+				}
+				if utf16.IsSurrogate(r) {
+					r2 := rune(-1)
+					if s.i+1 < len(s.b) && s.b[s.i] == '\\' && s.b[s.i+1] == 'u' {
+						save := s.i
+						s.i += 2
+						if v, ok := s.hex4(); ok {
+							r2 = v
+						} else {
+							return "", false
+						}
+						if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+							buf = utf8.AppendRune(buf, dec)
+							continue
+						}
+						s.i = save // not a pair: the second escape stands alone
+					}
+					buf = utf8.AppendRune(buf, utf8.RuneError)
+					continue
+				}
+				buf = utf8.AppendRune(buf, r)
+			default:
+				return "", false
+			}
+		case c < utf8.RuneSelf:
+			buf = append(buf, c)
+			s.i++
+		default:
+			r, size := utf8.DecodeRune(s.b[s.i:])
+			if r == utf8.RuneError && size == 1 {
+				buf = append(buf, "\uFFFD"...)
+			} else {
+				buf = append(buf, s.b[s.i:s.i+size]...)
+			}
+			s.i += size
+		}
+	}
+	return "", false
+}
+
+func (s *scanner) hex4() (rune, bool) {
+	if len(s.b)-s.i < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range s.b[s.i : s.i+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	s.i += 4
+	return r, true
+}

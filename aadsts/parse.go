@@ -144,16 +144,21 @@ func parseTimestamp(s string) (time.Time, bool) {
 
 // fillFromLines takes the trace id, correlation id and timestamp from the
 // "Trace ID: ...", "Correlation ID: ..." and "Timestamp: ..." lines that
-// Entra appends to error_description, where e lacks them.
+// Entra appends to error_description, where e lacks them. The lines may have
+// been joined into one by a logger, so an id ends at white space and a
+// timestamp after its time of day.
 func fillFromLines(e *STSError, text string) {
 	if e.TraceID == "" {
-		e.TraceID = lineValue(text, "Trace ID:")
+		e.TraceID = firstField(lineValue(text, "Trace ID:"))
 	}
 	if e.CorrelationID == "" {
-		e.CorrelationID = lineValue(text, "Correlation ID:")
+		e.CorrelationID = firstField(lineValue(text, "Correlation ID:"))
 	}
 	if e.Timestamp.IsZero() {
 		if v := lineValue(text, "Timestamp:"); v != "" {
+			if f := strings.Fields(v); len(f) >= 2 {
+				v = f[0] + " " + f[1] // "2016-01-09 02:02:12Z"
+			}
 			if t, ok := parseTimestamp(v); ok {
 				e.Timestamp = t
 			}
@@ -162,23 +167,33 @@ func fillFromLines(e *STSError, text string) {
 }
 
 // lineValue returns the text after label up to the end of its line (or a
-// quote, backslash or comma, where the description is still JSON-escaped),
-// trimmed; "" if label is absent. The value is bounded to 64 bytes.
+// quote, backslash, comma or '<', where the text is still JSON-escaped or
+// HTML), trimmed and bounded to 128 bytes; "" if label is absent.
 func lineValue(text, label string) string {
 	i := strings.Index(text, label)
 	if i < 0 {
 		return ""
 	}
 	rest := text[i+len(label):]
-	end := strings.IndexAny(rest, "\r\n\"\\,<")
-	if end < 0 {
-		end = len(rest)
+	if len(rest) > 128 {
+		rest = rest[:128]
 	}
-	v := strings.TrimSpace(rest[:end])
-	if len(v) > 64 {
+	if end := strings.IndexAny(rest, "\r\n\"\\,<"); end >= 0 {
+		rest = rest[:end]
+	}
+	return strings.TrimSpace(rest)
+}
+
+// firstField returns s up to its first white space, if that is a plausible
+// id (at most 64 bytes), else "".
+func firstField(s string) string {
+	if i := strings.IndexAny(s, " \t"); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 64 {
 		return ""
 	}
-	return v
+	return s
 }
 
 // codeInText finds the first "AADSTS" followed by digits in text.

@@ -73,7 +73,7 @@ var offTable = map[classify.Category]bool{
 func Parse(r io.Reader) ([]Row, error) {
 	cr := csv.NewReader(r)
 	cr.Comment = '#'
-	cr.FieldsPerRecord = len(Header)
+	cr.FieldsPerRecord = -1 // checked below, with a clearer message
 	cr.ReuseRecord = false
 
 	head, err := cr.Read()
@@ -98,6 +98,9 @@ func Parse(r io.Reader) ([]Row, error) {
 			return nil, csvErr(err)
 		}
 		line, _ := cr.FieldPos(0)
+		if len(rec) != len(Header) {
+			return nil, &RowError{Line: line, Code: rec[0], Err: fmt.Errorf("%d columns, want %d (%s)", len(rec), len(Header), strings.Join(Header, ","))}
+		}
 		row, err := parseRow(rec)
 		if err != nil {
 			return nil, &RowError{Line: line, Code: rec[0], Err: err}

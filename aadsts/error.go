@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stsdiag/stsdiag/classify"
+	"github.com/stsdiag/stsdiag/internal/safe"
 )
 
 // STSError is a failed token request, as the Microsoft Entra token endpoint
@@ -139,7 +140,7 @@ func (e *STSError) Error() string {
 	}
 	var b strings.Builder
 	if e.Credential != "" {
-		b.WriteString(safeIdent(e.Credential))
+		b.WriteString(safe.Ident(e.Credential))
 		b.WriteString(": ")
 	}
 	code := e.Code()
@@ -147,7 +148,7 @@ func (e *STSError) Error() string {
 		b.WriteString(code.String())
 		b.WriteByte(' ')
 	}
-	if oe := safeToken(e.OAuthError); oe != "" {
+	if oe := safe.Token(e.OAuthError); oe != "" {
 		b.WriteString(oe)
 		b.WriteString(": ")
 	}
@@ -175,9 +176,9 @@ func (e *STSError) Error() string {
 	if e.StatusCode != 0 {
 		item("status ", strconv.Itoa(e.StatusCode))
 	}
-	item("suberror ", safeToken(e.SubError))
-	item("trace ID ", safeID(e.TraceID))
-	item("correlation ID ", safeID(e.CorrelationID))
+	item("suberror ", safe.Token(e.SubError))
+	item("trace ID ", safe.ID(e.TraceID))
+	item("correlation ID ", safe.ID(e.CorrelationID))
 	if e.RetryAfter > 0 {
 		item("retry after ", e.RetryAfter.String())
 	}
@@ -194,10 +195,10 @@ func (e *STSError) attrs() []slog.Attr {
 	if c := e.Code(); c != 0 {
 		as = append(as, slog.String("code", c.String()))
 	}
-	if s := safeToken(e.OAuthError); s != "" {
+	if s := safe.Token(e.OAuthError); s != "" {
 		as = append(as, slog.String("error", s))
 	}
-	if s := safeToken(e.SubError); s != "" {
+	if s := safe.Token(e.SubError); s != "" {
 		as = append(as, slog.String("suberror", s))
 	}
 	as = append(as,
@@ -209,12 +210,12 @@ func (e *STSError) attrs() []slog.Attr {
 		as = append(as, slog.Int("status", e.StatusCode))
 	}
 	if e.Credential != "" {
-		as = append(as, slog.String("credential", safeIdent(e.Credential)))
+		as = append(as, slog.String("credential", safe.Ident(e.Credential)))
 	}
-	if s := safeID(e.TraceID); s != "" {
+	if s := safe.ID(e.TraceID); s != "" {
 		as = append(as, slog.String("trace_id", s))
 	}
-	if s := safeID(e.CorrelationID); s != "" {
+	if s := safe.ID(e.CorrelationID); s != "" {
 		as = append(as, slog.String("correlation_id", s))
 	}
 	if !e.Timestamp.IsZero() {
@@ -264,15 +265,15 @@ func (e *STSError) MarshalJSON() ([]byte, error) {
 	v := e.Verdict()
 	j := jsonSTSError{
 		Code:          e.Code(),
-		OAuthError:    safeToken(e.OAuthError),
-		SubError:      safeToken(e.SubError),
+		OAuthError:    safe.Token(e.OAuthError),
+		SubError:      safe.Token(e.SubError),
 		Category:      v.Category,
 		Action:        v.Action,
 		Retryable:     v.Retryable,
 		StatusCode:    e.StatusCode,
-		Credential:    safeIdent(e.Credential),
-		TraceID:       safeID(e.TraceID),
-		CorrelationID: safeID(e.CorrelationID),
+		Credential:    safe.Ident(e.Credential),
+		TraceID:       safe.ID(e.TraceID),
+		CorrelationID: safe.ID(e.CorrelationID),
 		RetryAfter:    e.RetryAfter.Seconds(),
 	}
 	if info, ok := e.Info(); ok {
@@ -283,50 +284,4 @@ func (e *STSError) MarshalJSON() ([]byte, error) {
 		j.Timestamp = &t
 	}
 	return json.Marshal(j)
-}
-
-// safeToken returns s if it looks like an OAuth error or suberror value
-// (lower-case letters, digits and underscores), else "". A hostile or broken
-// response cannot smuggle text into output through these fields.
-func safeToken(s string) string {
-	if len(s) == 0 || len(s) > 64 {
-		return ""
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
-			return ""
-		}
-	}
-	return s
-}
-
-// safeID returns s if it looks like a trace or correlation id (hex digits
-// and dashes, as a GUID), else "".
-func safeID(s string) string {
-	if len(s) == 0 || len(s) > 64 {
-		return ""
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == '-') {
-			return ""
-		}
-	}
-	return s
-}
-
-// safeIdent returns s if it is a Go identifier made of ASCII letters and
-// digits (a credential type name), else "".
-func safeIdent(s string) string {
-	if len(s) == 0 || len(s) > 64 {
-		return ""
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-			return ""
-		}
-	}
-	return s
 }

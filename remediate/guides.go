@@ -143,11 +143,10 @@ var codeGuides = map[aadsts.Code]func(b *builder){
 	7000218: func(b *builder) {
 		b.dev("The request carries no client secret or assertion, so the app is treated as a public client. Either send the app's credential, or, if the app really is a public client (desktop, mobile, device code), allow public client flows in the app registration.")
 	},
-	90033:  transientSteps,
-	90006:  transientSteps,
-	50033:  transientSteps,
+	90033: transientSteps,
+	90006: transientSteps,
+	50033: transientSteps,
 }
-
 
 func mfaSteps(b *builder) {
 	b.reauthenticateSteps(" and complete multifactor authentication")

@@ -179,7 +179,6 @@ func mdEscape(s string) string {
 
 func mdCode(s string) string { return strings.ReplaceAll(oneLine(s), "`", "'") }
 
-
 // MarshalJSON encodes the remediation; RetryAfter as retry_after_seconds and
 // Timestamp in RFC 3339.
 func (r Remediation) MarshalJSON() ([]byte, error) {

@@ -58,11 +58,12 @@ var codeGuides = map[aadsts.Code]func(b *builder){
 	50074:  mfaSteps,
 	50158:  mfaSteps,
 	53003: func(b *builder) { // blocked by Conditional Access
-		b.user("Sign in from a device and network your organisation trusts (a managed or compliant device, the office network or VPN), with an app it allows.")
-		b.admin("Open the failed sign-in's Conditional Access tab: it lists each policy, whether it applied, and which grant control failed. Decide whether the policy should apply to this user, app, device and location.")
 		if b.isAppOnly() {
-			b.admin("The blocked sign-in is the application's own: Conditional Access for workload identities applies to service principals; check the policies that target this app's service principal and its network location.")
+			b.admin("The blocked sign-in is the application's own: Conditional Access for workload identities applies to service principals. Check the policies that target this app's service principal, and the network location it signs in from.")
+		} else {
+			b.user("Sign in from a device and network your organisation trusts (a managed or compliant device, the office network or VPN), with an app it allows.")
 		}
+		b.admin("Open the failed sign-in's Conditional Access tab: it lists each policy, whether it applied, and which grant control failed. Decide whether the policy should apply to this identity, app, device and location.")
 		b.dev("Nothing in the request can satisfy this policy; surface the error to an administrator with the correlation ID and timestamp rather than retrying.")
 	},
 	53000: deviceComplianceSteps,

@@ -1,30 +1,62 @@
 // Command diagnose shows stsdiag at work without an Azure account: it starts
 // the fake Entra token endpoint of package aadststest, drives real azidentity
 // credentials and real MSAL Go clients into a range of failures, and prints
-// what stsdiag makes of each error.
+// for each what stsdiag makes of the error — the diagnosis and the
+// remediation.
 //
-//	go run ./examples/diagnose
+//	go run ./examples/diagnose            # summary per failure
+//	go run ./examples/diagnose -full      # the full remediation text
 package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/stsdiag/stsdiag/aadsts"
 	"github.com/stsdiag/stsdiag/aadsts/aadststest"
 	"github.com/stsdiag/stsdiag/internal/realclients"
+	"github.com/stsdiag/stsdiag/remediate"
 )
 
 func main() {
-	if err := run(); err != nil {
+	full := flag.Bool("full", false, "print the full remediation for each failure")
+	flag.Parse()
+	if err := run(os.Stdout, *full); err != nil {
 		fmt.Fprintln(os.Stderr, "diagnose:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
+// scenario is one scripted failure met by one real client.
+type scenario struct {
+	client string
+	title  string
+	reply  aadststest.Reply
+}
+
+func scenarios() []scenario {
+	throttled := aadststest.Reply{Status: 429, OAuthError: "temporarily_unavailable", Message: "Too many requests.", RetryAfter: "7"}
+	html := aadststest.Raw(503, "text/html", []byte("<html><body>503 Service Unavailable</body></html>"))
+	return []scenario{
+		{"ClientSecretCredential", "wrong client secret", aadststest.ForCode(7000215)},
+		{"ClientSecretCredential", "expired client secret", aadststest.ForCode(7000222)},
+		{"ClientCertificateCredential", "app not found in the tenant", aadststest.ForCode(700016)},
+		{"ClientAssertionCredential", "blocked by Conditional Access", aadststest.ForCode(53003)},
+		{"ChainedTokenCredential", "MFA required, in a chain", aadststest.ForCode(50076)},
+		{"MSALConfidential", "consent missing", aadststest.ForCode(65001)},
+		{"MSALPublicRefresh", "refresh token expired", aadststest.ForCode(700082)},
+		{"ClientSecretCredential", "throttled", throttled},
+		{"MSALConfidential", "service briefly unavailable", aadststest.ForCode(90033)},
+		{"ClientSecretCredential", "a proxy's HTML error page", html},
+	}
+}
+
+func run(w io.Writer, full bool) error {
 	srv := aadststest.NewServer()
 	defer srv.Close()
 	clients, err := realclients.All(srv, realclients.DefaultSecrets)
@@ -35,24 +67,9 @@ func run() error {
 	for _, c := range clients {
 		byName[c.Name] = c
 	}
-	throttled := aadststest.Reply{Status: 429, OAuthError: "temporarily_unavailable", Message: "Too many requests.", RetryAfter: "7"}
-	html := aadststest.Raw(503, "text/html", []byte("<html><body>503 Service Unavailable</body></html>"))
-	scenarios := []struct {
-		client string
-		reply  aadststest.Reply
-	}{
-		{"ClientSecretCredential", aadststest.ForCode(7000215)},
-		{"ClientSecretCredential", aadststest.ForCode(7000222)},
-		{"ClientCertificateCredential", aadststest.ForCode(700016)},
-		{"ClientAssertionCredential", aadststest.ForCode(53003)},
-		{"ChainedTokenCredential", aadststest.ForCode(50076)},
-		{"MSALConfidential", aadststest.ForCode(65001)},
-		{"MSALPublicRefresh", aadststest.ForCode(700082)},
-		{"ClientSecretCredential", throttled},
-		{"MSALConfidential", aadststest.ForCode(90033)},
-		{"ClientSecretCredential", html},
-	}
-	for i, s := range scenarios {
+	opts := remediate.Options{TenantID: aadststest.TenantID, ClientID: aadststest.ClientID, Scopes: []string{aadststest.Scope}}
+	fmt.Fprintf(w, "stsdiag demo: real azidentity and MSAL Go clients against a fake Entra token endpoint at %s\n\n", srv.URL)
+	for i, s := range scenarios() {
 		c := byName[s.client]
 		srv.Reset()
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -65,18 +82,34 @@ func run() error {
 		srv.Enqueue(s.reply)
 		err := c.Acquire(ctx)
 		cancel()
-		fmt.Printf("%2d. %s\n", i+1, c.Name)
-		st, ok := aadsts.FromError(err)
-		if !ok {
-			fmt.Printf("    no token endpoint failure found in: %v\n\n", err)
+		if err == nil {
+			return fmt.Errorf("%s: %s: the token request succeeded", c.Name, s.title)
+		}
+		fmt.Fprintf(w, "%2d. %s — %s\n", i+1, c.Name, s.title)
+		d := aadsts.Diagnose(err)
+		rem := opts.ForDiagnosis(d)
+		if full {
+			fmt.Fprintln(w, indent(rem.Text(), "    "))
 			continue
 		}
-		fmt.Printf("    error:     %v\n", st)
-		fmt.Printf("    category:  %s\n    action:    %s\n    retryable: %t\n", st.Category(), st.Action(), st.IsRetryable())
-		if d, ok := aadsts.RetryAfter(err); ok {
-			fmt.Printf("    wait:      %v before retrying\n", d)
+		if d.STS != nil {
+			fmt.Fprintf(w, "    error:   %v\n", d.STS)
 		}
-		fmt.Println()
+		fmt.Fprintf(w, "    verdict: %s / %s / retryable=%t\n", d.Category, d.Action, d.Retryable)
+		fmt.Fprintf(w, "    retry:   %s\n", rem.RetryAdvice)
+		if len(rem.Steps) > 0 {
+			s := rem.Steps[0]
+			fmt.Fprintf(w, "    first step (%s): %s\n", s.Audience, s.Text)
+			if s.Command != "" {
+				fmt.Fprintf(w, "        $ %s\n", s.Command)
+			}
+		}
+		fmt.Fprintln(w)
 	}
+	fmt.Fprintln(w, "Run with -full for every step, or paste any error into: go run ./cmd/aadsts explain -")
 	return nil
+}
+
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+prefix) + "\n"
 }

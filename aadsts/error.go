@@ -55,6 +55,10 @@ type STSError struct {
 	// "ClientSecretCredential", when known. For a ChainedTokenCredential or
 	// DefaultAzureCredential it is the credential in the chain that failed.
 	Credential string
+	// Attempts is how many token requests the failed GetToken sent, retries
+	// and device-code polls included, as RecordingPolicy counted them for a
+	// credential wrapped with WrapCredential; 0 when not known.
+	Attempts int
 
 	err error // the error this one was found in, for Unwrap
 }
@@ -130,8 +134,9 @@ func (e *STSError) Unwrap() error {
 }
 
 // Error returns one line: the credential, the code, the OAuth error, a summary
-// free of personal data, the HTTP status and the trace and correlation ids.
-// It never contains the error description.
+// free of personal data, the HTTP status, the trace and correlation ids, the
+// requested wait and, when more than one request was sent, the number of
+// attempts. It never contains the error description.
 //
 //	ClientSecretCredential: AADSTS7000215 invalid_client: The client secret ... (status 401, trace ID ..., correlation ID ...)
 func (e *STSError) Error() string {
@@ -182,6 +187,9 @@ func (e *STSError) Error() string {
 	if e.RetryAfter > 0 {
 		item("retry after ", e.RetryAfter.String())
 	}
+	if e.Attempts > 1 {
+		item("attempts ", strconv.Itoa(e.Attempts))
+	}
 	if sep == ", " {
 		b.WriteByte(')')
 	}
@@ -224,12 +232,16 @@ func (e *STSError) attrs() []slog.Attr {
 	if e.RetryAfter > 0 {
 		as = append(as, slog.Duration("retry_after", e.RetryAfter))
 	}
+	if e.Attempts > 0 {
+		as = append(as, slog.Int("attempts", e.Attempts))
+	}
 	return as
 }
 
 // LogValue implements slog.LogValuer: the error logs as a group of
 // allow-listed fields (code, error, suberror, category, action, retryable,
-// status, credential, trace_id, correlation_id, timestamp, retry_after).
+// status, credential, trace_id, correlation_id, timestamp, retry_after,
+// attempts).
 // The description, claims and anything from the request are left out.
 func (e *STSError) LogValue() slog.Value {
 	if e == nil {
@@ -254,6 +266,7 @@ type jsonSTSError struct {
 	CorrelationID string            `json:"correlation_id,omitempty"`
 	Timestamp     *time.Time        `json:"timestamp,omitempty"`
 	RetryAfter    float64           `json:"retry_after_seconds,omitempty"`
+	Attempts      int               `json:"attempts,omitempty"`
 }
 
 // MarshalJSON encodes the allow-listed fields that LogValue logs, plus the
@@ -275,6 +288,7 @@ func (e *STSError) MarshalJSON() ([]byte, error) {
 		TraceID:       safe.ID(e.TraceID),
 		CorrelationID: safe.ID(e.CorrelationID),
 		RetryAfter:    e.RetryAfter.Seconds(),
+		Attempts:      max(e.Attempts, 0),
 	}
 	if info, ok := e.Info(); ok {
 		j.Name, j.Summary = info.Name, info.Summary

@@ -1,8 +1,10 @@
 package aadsts
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"reflect"
@@ -13,7 +15,6 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	msalerrors "github.com/AzureAD/microsoft-authentication-library-for-go/apps/errors"
 
@@ -25,10 +26,11 @@ import (
 // this order, for:
 //
 //   - an *STSError already in err's chain (from Wrap), returned as is;
-//   - an *azidentity.AuthenticationFailedError: its RawResponse is read
-//     through azcore's runtime.Payload, which caches the body, so the
-//     original error's Error() still prints it. Credential is set from the
-//     credential type that failed;
+//   - an *azidentity.AuthenticationFailedError: at most MaxBody+1 bytes of
+//     its RawResponse body are read (or taken from azcore's runtime.Payload
+//     cache), and the body is left readable in full, so the original
+//     error's Error() still prints it. Credential is set from the credential
+//     type that failed;
 //   - an MSAL Go errors.CallErr: the status and headers come from its
 //     response, the body from its message (MSAL's response body can be read
 //     only once, so FromError leaves it alone);
@@ -44,29 +46,35 @@ func FromError(err error) (*STSError, bool) {
 	if err == nil {
 		return nil, false
 	}
-	var st *STSError
-	if errors.As(err, &st) {
-		if st != nil {
+	// An unwrapped *STSError or azidentity error (the common case) is taken
+	// as is: errors.As would find just it, at several times the cost.
+	if st, ok := err.(*STSError); ok && st != nil {
+		return st, true
+	}
+	afe, _ := err.(*azidentity.AuthenticationFailedError)
+	if afe == nil {
+		var st *STSError
+		if as(err, &st) && st != nil {
 			return st, true
 		}
+		as(err, &afe)
 	}
 	var (
-		afe  *azidentity.AuthenticationFailedError
 		call msalerrors.CallErr
 		re   *azcore.ResponseError
 	)
 	switch {
-	case errors.As(err, &afe) && afe != nil:
+	case afe != nil:
 		if e := fromAuthFailed(afe); e != nil {
 			e.err = err
 			return e, true
 		}
-	case errors.As(err, &call):
+	case as(err, &call):
 		if e := fromCallErr(call); e != nil {
 			e.err = err
 			return e, true
 		}
-	case errors.As(err, &re) && re != nil && re.RawResponse != nil:
+	case as(err, &re) && re != nil && re.RawResponse != nil:
 		e := fromResponse(re.RawResponse)
 		if e.OAuthError == "" && e.Code() == 0 && re.ErrorCode != "" {
 			e.OAuthError = re.ErrorCode
@@ -81,21 +89,93 @@ func FromError(err error) (*STSError, bool) {
 	return nil, false
 }
 
-// payloadMu serializes stsdiag's reads of response bodies: runtime.Payload
-// caches the body in the response, which is not safe for concurrent first
+// payloadMu serializes stsdiag's reads of response bodies: the first read
+// replaces the response's body, which is not safe for concurrent first
 // reads.
 var payloadMu sync.Mutex
 
-// fromResponse parses an azcore-style response whose body runtime.Payload
-// can read and cache.
+// fromResponse parses an azcore-style response, leaving its body readable
+// (see readBody).
 func fromResponse(resp *http.Response) *STSError {
 	payloadMu.Lock()
-	var body []byte
-	if resp.Body != nil {
-		body, _ = runtime.Payload(resp)
-	}
+	body := readBody(resp)
 	payloadMu.Unlock()
 	return Parse(resp.StatusCode, resp.Header, body)
+}
+
+// readBody returns the first MaxBody+1 bytes (at most) of resp's body and
+// leaves the whole body readable for the original error. A body azcore has
+// cached (what runtime.Payload leaves behind) is taken from the cache.
+// Otherwise at most MaxBody+1 bytes are read, and resp.Body becomes a
+// bodyPrefix that reads as the original did: the bytes read, then the unread
+// rest of a longer (or endless) body, or of one whose read failed. The
+// client library's runtime.Payload reads it like any body and caches it.
+// Call with payloadMu held.
+func readBody(resp *http.Response) []byte {
+	if resp.Body == nil || resp.Body == http.NoBody {
+		return nil
+	}
+	switch b := resp.Body.(type) {
+	case interface {
+		Bytes() []byte
+		Set([]byte)
+	}:
+		// azcore's cache. Its Bytes is what runtime.Payload returns for it,
+		// without Payload's rewinding write.
+		return b.Bytes()
+	case *bodyPrefix:
+		if !b.started {
+			return b.data // read by an earlier call, and by no one since
+		}
+	}
+	orig := resp.Body
+	n := 512
+	if cl := resp.ContentLength; cl >= 0 && cl <= MaxBody {
+		n = int(cl) + 1 // room to see the end without growing
+	}
+	data := make([]byte, 0, n)
+	var err error
+	for len(data) <= MaxBody && err == nil {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		var m int
+		m, err = orig.Read(data[len(data):min(cap(data), MaxBody+1)])
+		data = data[:len(data)+m]
+	}
+	p := &bodyPrefix{data: data}
+	p.r.Reset(data)
+	if err == io.EOF {
+		_ = orig.Close() // drained, as runtime.Payload would close it
+	} else {
+		p.rest = orig
+	}
+	resp.Body = p
+	return data
+}
+
+// bodyPrefix is a response body of which stsdiag read the first bytes: it
+// reads as the original body did.
+type bodyPrefix struct {
+	data    []byte
+	r       bytes.Reader  // over data
+	rest    io.ReadCloser // the original body, if not drained
+	started bool
+}
+
+func (p *bodyPrefix) Read(b []byte) (int, error) {
+	p.started = true
+	if p.r.Len() > 0 || p.rest == nil {
+		return p.r.Read(b)
+	}
+	return p.rest.Read(b)
+}
+
+func (p *bodyPrefix) Close() error {
+	if p.rest == nil {
+		return nil
+	}
+	return p.rest.Close()
 }
 
 func fromAuthFailed(afe *azidentity.AuthenticationFailedError) *STSError {
@@ -134,14 +214,28 @@ func isChain(credType string) bool {
 // re-indents the whole body. If a future azidentity renames the field, the
 // prefix of Error() is used instead.
 func credentialType(afe *azidentity.AuthenticationFailedError) string {
-	v := reflect.ValueOf(afe).Elem()
-	if f := v.FieldByName("credType"); f.IsValid() && f.Kind() == reflect.String {
-		if s := f.String(); s != "" {
+	credTypeOnce.Do(func() {
+		if f, ok := reflect.TypeFor[azidentity.AuthenticationFailedError]().FieldByName("credType"); ok &&
+			f.Type.Kind() == reflect.String && len(f.Index) == 1 {
+			credTypeField = f.Index[0]
+		} else {
+			credTypeField = -1
+		}
+	})
+	if credTypeField >= 0 {
+		if s := reflect.ValueOf(afe).Elem().Field(credTypeField).String(); s != "" {
 			return s
 		}
 	}
 	return credentialPrefix(errorText(afe))
 }
+
+// The index of AuthenticationFailedError's credType field (-1: none), found
+// on first use rather than at start-up.
+var (
+	credTypeOnce  sync.Once
+	credTypeField int
+)
 
 // afeMessage returns the message azidentity attached to afe (for a chain, the
 // list of attempted credentials), without building Error()'s body dump.
@@ -280,6 +374,29 @@ func isIdentByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
+// as is errors.As, reporting false where walking err's chain panics: a typed
+// nil pointer whose Unwrap or As method dereferences it (a *net.OpError, for
+// one) must not crash a diagnosis.
+func as(err error, target any) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return errors.As(err, target)
+}
+
+// classifyErr is classify.Err, giving no verdict where walking err's chain
+// panics (see as).
+func classifyErr(err error) (v classify.Verdict, ok bool) {
+	defer func() {
+		if recover() != nil {
+			v, ok = classify.Verdict{}, false
+		}
+	}()
+	return classify.Err(err)
+}
+
 // errorText returns err.Error(), or "" when Error panics (a typed nil
 // pointer, a zero CallErr): diagnosing an error must never panic.
 func errorText(err error) (s string) {
@@ -300,7 +417,7 @@ func Wrap(err error) error {
 		return nil
 	}
 	var st *STSError
-	if errors.As(err, &st) && st != nil {
+	if as(err, &st) && st != nil {
 		return err
 	}
 	if st, ok := FromError(err); ok {
@@ -313,6 +430,12 @@ func Wrap(err error) error {
 // and returns its errors through Wrap. Give it to an Azure SDK client, and
 // errors.As finds an *STSError in the client's errors. It returns nil for a
 // nil cred.
+//
+// Each GetToken carries a collector in its context for RecordingPolicy: when
+// cred's ClientOptions.PerRetryPolicies hold that policy, the error's
+// STSError is the last token response the policy recorded (which survives
+// where the client library lost the body, as in the device-code flow) and
+// its Attempts is the number of token requests sent.
 func WrapCredential(cred azcore.TokenCredential) azcore.TokenCredential {
 	if cred == nil {
 		return nil
@@ -329,35 +452,37 @@ type wrappedCredential struct {
 
 // GetToken implements azcore.TokenCredential.
 func (w *wrappedCredential) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
-	tok, err := w.cred.GetToken(ctx, opts)
-	return tok, Wrap(err)
+	rec := &recording{}
+	tok, err := w.cred.GetToken(withRecording(ctx, rec), opts)
+	return tok, rec.wrap(err)
 }
 
 // IsRetryable reports whether the request that failed with err may succeed if
-// sent again unchanged. For a token endpoint failure it is the STSError's
-// verdict. Otherwise a timeout or connection failure that never reached the
-// token service is retryable, and a cancellation, a nil error or anything
-// unrecognised is not.
+// sent again unchanged: Diagnose(err).Retryable. For a token endpoint failure
+// it is the STSError's verdict; a throttled or failing managed identity
+// endpoint (429, 5xx other than gateway errors, 404, 410), a timeout or a
+// connection failure is retryable; an unavailable credential, a
+// cancellation, a nil error or anything unrecognised is not.
 func IsRetryable(err error) bool {
 	if err == nil {
 		return false
 	}
-	if st, ok := FromError(err); ok {
-		return st.IsRetryable()
-	}
-	v, _ := classify.Err(err)
-	return v.Retryable
+	return Diagnose(err).Retryable
 }
 
 // RetryAfter returns how long to wait before retrying err's request: the
-// delay the token service asked for. ok is false when the service asked for
-// none, or the failure is not retryable.
+// delay the token service (or managed identity endpoint) asked for, as
+// Diagnose reports it. ok is false when it asked for none, or the failure is
+// not retryable.
 func RetryAfter(err error) (time.Duration, bool) {
-	st, ok := FromError(err)
-	if !ok || st.RetryAfter <= 0 || !st.IsRetryable() {
+	if err == nil {
 		return 0, false
 	}
-	return st.RetryAfter, true
+	d := Diagnose(err)
+	if d.RetryAfter <= 0 || !d.Retryable {
+		return 0, false
+	}
+	return d.RetryAfter, true
 }
 
 // LogAttr returns a slog attribute for err that is safe to log. When err
@@ -373,7 +498,7 @@ func LogAttr(key string, err error) slog.Attr {
 	if st, ok := FromError(err); ok {
 		return slog.Attr{Key: key, Value: st.LogValue()}
 	}
-	v, _ := classify.Err(err)
+	v, _ := classifyErr(err)
 	return slog.Group(key,
 		slog.String("category", v.Category.String()),
 		slog.String("action", v.Action.String()),

@@ -88,26 +88,37 @@ func applyHeaders(e *STSError, h http.Header) {
 	if h == nil {
 		return
 	}
+	// Header values are bytes, not necessarily UTF-8; every string of an
+	// STSError is valid UTF-8.
 	if e.TraceID == "" {
-		e.TraceID = h.Get("x-ms-request-id")
+		e.TraceID = strings.ToValidUTF8(header(h, "X-Ms-Request-Id"), "\uFFFD")
 	}
 	if e.CorrelationID == "" {
-		e.CorrelationID = h.Get("client-request-id")
+		e.CorrelationID = strings.ToValidUTF8(header(h, "Client-Request-Id"), "\uFFFD")
 	}
 	e.RetryAfter = retryAfter(h, time.Now)
+}
+
+// header is h.Get(name) for a name in canonical form, without Get's work
+// of canonicalizing it.
+func header(h http.Header, name string) string {
+	if v := h[name]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // retryAfter reads the delay the service asked for, preferring the
 // millisecond headers as azcore does. A negative or unreadable value is 0.
 func retryAfter(h http.Header, now func() time.Time) time.Duration {
-	for _, name := range [...]string{"x-ms-retry-after-ms", "retry-after-ms"} {
-		if v := strings.TrimSpace(h.Get(name)); v != "" {
+	for _, name := range [...]string{"X-Ms-Retry-After-Ms", "Retry-After-Ms"} {
+		if v := strings.TrimSpace(header(h, name)); v != "" {
 			if ms, err := strconv.ParseInt(v, 10, 64); err == nil && ms > 0 && ms < int64(1<<62)/int64(time.Millisecond) {
 				return time.Duration(ms) * time.Millisecond
 			}
 		}
 	}
-	v := strings.TrimSpace(h.Get("Retry-After"))
+	v := strings.TrimSpace(header(h, "Retry-After"))
 	if v == "" {
 		return 0
 	}
@@ -119,7 +130,7 @@ func retryAfter(h http.Header, now func() time.Time) time.Duration {
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		ref := now()
-		if d, err := http.ParseTime(h.Get("Date")); err == nil {
+		if d, err := http.ParseTime(header(h, "Date")); err == nil {
 			ref = d // both times from the server's clock
 		}
 		if d := t.Sub(ref); d > 0 {
@@ -132,14 +143,55 @@ func retryAfter(h http.Header, now func() time.Time) time.Duration {
 // Layouts Entra uses for "timestamp" and the Timestamp line.
 var timeLayouts = [...]string{"2006-01-02 15:04:05Z", "2006-01-02 15:04:05.9999999Z", time.RFC3339Nano}
 
+// parseTimestamp reads a timestamp in one of timeLayouts. A time whose UTC
+// year is outside 0000-9999 (an offset can push 0000-01-01 or 9999-12-31
+// there) is rejected: it cannot be a real one, and JSON cannot encode it.
 func parseTimestamp(s string) (time.Time, bool) {
+	if t, ok := parseEntraTime(s); ok {
+		return t, true
+	}
 	s = strings.TrimSpace(s)
 	for _, l := range timeLayouts {
 		if t, err := time.Parse(l, s); err == nil {
-			return t.UTC(), true
+			t = t.UTC()
+			if y := t.Year(); y < 0 || y > 9999 {
+				return time.Time{}, false
+			}
+			return t, true
 		}
 	}
 	return time.Time{}, false
+}
+
+// parseEntraTime reads the form Entra sends, "2006-01-02 15:04:05Z", without
+// time.Parse's generality (or, for bytes, a string copy). It accepts only
+// what time.Parse accepts for that layout, and reports false for anything
+// else, which parseTimestamp then hands to time.Parse.
+func parseEntraTime[T string | []byte](b T) (time.Time, bool) {
+	if len(b) != 20 || b[4] != '-' || b[7] != '-' || b[10] != ' ' || b[13] != ':' || b[16] != ':' || b[19] != 'Z' {
+		return time.Time{}, false
+	}
+	ok := true
+	num := func(i, j int) int {
+		n := 0
+		for ; i < j; i++ {
+			d := b[i] - '0'
+			if d > 9 {
+				ok = false
+			}
+			n = n*10 + int(d)
+		}
+		return n
+	}
+	y, mo, d, h, mi, sec := num(0, 4), num(5, 7), num(8, 10), num(11, 13), num(14, 16), num(17, 19)
+	if !ok || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, sec, 0, time.UTC)
+	if t.Day() != d { // past the end of the month
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // fillFromLines takes the trace id, correlation id and timestamp from the
@@ -185,7 +237,8 @@ func lineValue(text, label string) string {
 }
 
 // firstField returns s up to its first white space, if that is a plausible
-// id (at most 64 bytes), else "".
+// id (at most 64 bytes), else "". Invalid UTF-8 (the text may be raw bytes)
+// is replaced by U+FFFD.
 func firstField(s string) string {
 	if i := strings.IndexAny(s, " \t"); i >= 0 {
 		s = s[:i]
@@ -193,7 +246,7 @@ func firstField(s string) string {
 	if len(s) > 64 {
 		return ""
 	}
-	return s
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 // codeInText finds the first "AADSTS" followed by digits in text.
@@ -243,7 +296,7 @@ func scanObject(e *STSError, b []byte) bool {
 	}
 	for {
 		s.ws()
-		key, ok := s.str()
+		f, ok := s.key()
 		if !ok {
 			return false
 		}
@@ -252,7 +305,7 @@ func scanObject(e *STSError, b []byte) bool {
 			return false
 		}
 		s.ws()
-		if !s.field(e, key) {
+		if !s.field(e, f) {
 			return false
 		}
 		s.ws()
@@ -295,6 +348,62 @@ var fieldNames = [...]struct {
 	{"error_uri", fErrorURI},
 }
 
+// key reads an object key and returns the field it names, 0 for none. A
+// plain ASCII key is matched in place, without a copy.
+func (s *scanner) key() (int, bool) {
+	if s.peek() != '"' {
+		return 0, false
+	}
+	start := s.i + 1
+	for i := start; i < len(s.b); i++ {
+		c := s.b[i]
+		if c == '"' {
+			s.i = i + 1
+			return fieldOfASCII(s.b[start:i]), true
+		}
+		if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+			break
+		}
+	}
+	k, ok := s.str() // escapes or non-ASCII: decode, then match
+	if !ok {
+		return 0, false
+	}
+	return fieldOf(k), true
+}
+
+// fieldOfASCII is fieldOf for a key of ASCII bytes, for which
+// strings.EqualFold is ASCII case folding.
+func fieldOfASCII(key []byte) int {
+	for _, n := range fieldNames {
+		if string(key) == n.name {
+			return n.f
+		}
+	}
+	for _, n := range fieldNames {
+		if len(key) == len(n.name) && asciiEqualFold(key, n.name) {
+			return n.f
+		}
+	}
+	return 0
+}
+
+func asciiEqualFold(a []byte, b string) bool {
+	for i := range a {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
 func fieldOf(key string) int {
 	for _, n := range fieldNames {
 		if n.name == key {
@@ -309,9 +418,9 @@ func fieldOf(key string) int {
 	return 0
 }
 
-// field reads the value of key into e (or skips it) and reports success.
-func (s *scanner) field(e *STSError, key string) bool {
-	f := fieldOf(key)
+// field reads the value of field f into e (or skips it) and reports
+// success.
+func (s *scanner) field(e *STSError, f int) bool {
 	if f == 0 {
 		return s.skip(0)
 	}
@@ -323,6 +432,16 @@ func (s *scanner) field(e *STSError, key string) bool {
 			return true // a null leaves the field as it was
 		}
 		return s.skip(0) // a wrong type: encoding/json would fail; ignore it
+	}
+	if f == fTimestamp {
+		// Entra's form is read in place; any other goes through str.
+		if i := plainRun(s.b, s.i+1); i < len(s.b) && s.b[i] == '"' {
+			if t, ok := parseEntraTime(s.b[s.i+1 : i]); ok {
+				e.Timestamp = t
+				s.i = i + 1
+				return true
+			}
+		}
 	}
 	v, ok := s.str()
 	if !ok {
@@ -557,33 +676,63 @@ func (s *scanner) str() (string, bool) {
 	}
 	start := s.i
 	// Fast path: no escapes and valid UTF-8, one copy.
-	for s.i < len(s.b) {
-		c := s.b[s.i]
-		if c == '"' {
-			v := s.b[start:s.i]
-			if !utf8.Valid(v) {
-				break // the decoder replaces each invalid byte, as encoding/json does
-			}
-			s.i++
-			return string(v), true
-		}
-		if c == '\\' || c < 0x20 {
-			break
-		}
-		s.i++
+	i := plainRun(s.b, start)
+	if i < len(s.b) && s.b[i] == '"' && utf8.Valid(s.b[start:i]) {
+		s.i = i + 1
+		return string(s.b[start:i]), true
 	}
-	s.i = start
-	return s.decodeStr()
+	return s.decodeStr(i)
 }
 
-func (s *scanner) decodeStr() (string, bool) {
-	buf := make([]byte, 0, 64)
+// plainRun returns the index of the first quote, backslash or control byte
+// at or after i, or len(b).
+func plainRun(b []byte, i int) int {
+	for i < len(b) {
+		if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
+			return i
+		}
+		i++
+	}
+	return i
+}
+
+// decodeStr decodes the string whose contents start at s.i; up to plain
+// they hold no quote, backslash or control byte. The decoded text is built
+// in a strings.Builder sized by the raw length: one allocation, no final
+// copy.
+func (s *scanner) decodeStr(plain int) (string, bool) {
+	end := plain
+	for end < len(s.b) && s.b[end] != '"' {
+		if s.b[end] == '\\' {
+			end++
+		}
+		end++
+	}
+	var buf strings.Builder
+	buf.Grow(min(end, len(s.b)) - s.i)
+	if utf8.Valid(s.b[s.i:plain]) {
+		buf.Write(s.b[s.i:plain])
+		s.i = plain
+	}
 	for s.i < len(s.b) {
-		c := s.b[s.i]
+		// A run of plain ASCII is copied at once.
+		j := s.i
+		for j < len(s.b) {
+			if c := s.b[j]; c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+				break
+			}
+			j++
+		}
+		buf.Write(s.b[s.i:j])
+		s.i = j
+		if j == len(s.b) {
+			break
+		}
+		c := s.b[j]
 		switch {
 		case c == '"':
 			s.i++
-			return string(buf), true
+			return buf.String(), true
 		case c < 0x20:
 			return "", false
 		case c == '\\':
@@ -594,17 +743,17 @@ func (s *scanner) decodeStr() (string, bool) {
 			s.i += 2
 			switch esc {
 			case '"', '\\', '/':
-				buf = append(buf, esc)
+				buf.WriteByte(esc)
 			case 'b':
-				buf = append(buf, '\b')
+				buf.WriteByte('\b')
 			case 'f':
-				buf = append(buf, '\f')
+				buf.WriteByte('\f')
 			case 'n':
-				buf = append(buf, '\n')
+				buf.WriteByte('\n')
 			case 'r':
-				buf = append(buf, '\r')
+				buf.WriteByte('\r')
 			case 't':
-				buf = append(buf, '\t')
+				buf.WriteByte('\t')
 			case 'u':
 				r, ok := s.hex4()
 				if !ok {
@@ -621,27 +770,24 @@ func (s *scanner) decodeStr() (string, bool) {
 							return "", false
 						}
 						if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-							buf = utf8.AppendRune(buf, dec)
+							buf.WriteRune(dec)
 							continue
 						}
 						s.i = save // not a pair: the second escape stands alone
 					}
-					buf = utf8.AppendRune(buf, utf8.RuneError)
+					buf.WriteRune(utf8.RuneError)
 					continue
 				}
-				buf = utf8.AppendRune(buf, r)
+				buf.WriteRune(r)
 			default:
 				return "", false
 			}
-		case c < utf8.RuneSelf:
-			buf = append(buf, c)
-			s.i++
-		default:
+		default: // a multi-byte sequence
 			r, size := utf8.DecodeRune(s.b[s.i:])
 			if r == utf8.RuneError && size == 1 {
-				buf = append(buf, "\uFFFD"...)
+				buf.WriteString("\uFFFD") // as encoding/json replaces invalid bytes
 			} else {
-				buf = append(buf, s.b[s.i:s.i+size]...)
+				buf.Write(s.b[s.i : s.i+size])
 			}
 			s.i += size
 		}

@@ -127,14 +127,21 @@ func Status(code int) (v Verdict, ok bool) {
 // certificate failure is not (it fails the same way until someone fixes the
 // trust configuration).
 func Err(err error) (v Verdict, ok bool) {
+	v, _, ok = ErrCause(err)
+	return v, ok
+}
+
+// ErrCause is Err that also names the cause: DNSFailure, ConnectionFailure,
+// TLSFailure, Timeout or CallerCanceled.
+func ErrCause(err error) (v Verdict, c Cause, ok bool) {
 	if err == nil {
-		return Verdict{}, false
+		return Verdict{}, NoCause, false
 	}
 	switch {
 	case errors.Is(err, context.Canceled):
-		return verdict(Canceled, None, false), true
+		return verdict(Canceled, None, false), CallerCanceled, true
 	case errors.Is(err, context.DeadlineExceeded):
-		return verdict(Network, Retry, true), true
+		return verdict(Network, Retry, true), Timeout, true
 	}
 	var (
 		certErr    *tls.CertificateVerificationError
@@ -147,25 +154,28 @@ func Err(err error) (v Verdict, ok bool) {
 	)
 	switch {
 	case errors.As(err, &certErr), errors.As(err, &unknownCA), errors.As(err, &hostErr), errors.As(err, &invalidErr):
-		return verdict(Network, ConfigureEnvironment, false), true
+		return verdict(Network, ConfigureEnvironment, false), TLSFailure, true
 	case errors.As(err, &recordErr):
 		// Plain HTTP spoken to a TLS port, or a proxy in the way.
-		return verdict(Network, ConfigureEnvironment, false), true
+		return verdict(Network, ConfigureEnvironment, false), TLSFailure, true
 	case errors.As(err, &dnsErr):
 		// A name that does not exist stays that way; a DNS timeout may pass.
 		if dnsErr.IsNotFound {
-			return verdict(Network, ConfigureEnvironment, false), true
+			return verdict(Network, ConfigureEnvironment, false), DNSFailure, true
 		}
-		return verdict(Network, Retry, true), true
+		return verdict(Network, Retry, true), DNSFailure, true
 	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
 		errors.Is(err, syscall.ECONNABORTED), errors.Is(err, syscall.EHOSTUNREACH),
 		errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EPIPE),
 		errors.Is(err, io.ErrUnexpectedEOF):
-		return verdict(Network, Retry, true), true
+		return verdict(Network, Retry, true), ConnectionFailure, true
 	case errors.As(err, &netErr):
-		return verdict(Network, Retry, true), true
+		if netErr.Timeout() {
+			return verdict(Network, Retry, true), Timeout, true
+		}
+		return verdict(Network, Retry, true), ConnectionFailure, true
 	}
-	return Text(errorText(err))
+	return TextCause(errorText(err))
 }
 
 // errorText returns err.Error(), or "" when Error panics (a typed nil pointer
@@ -180,42 +190,54 @@ func errorText(err error) (s string) {
 }
 
 // textRule maps a phrase that Go's standard library (or a client library)
-// puts into an error message to a verdict. Rules are tried in order.
+// puts into an error message to a verdict and cause. Rules are tried in
+// order.
 type textRule struct {
 	phrase string
 	v      Verdict
+	cause  Cause
 }
 
 var textRules = [...]textRule{
-	{"context canceled", verdict(Canceled, None, false)},
-	{"operation was canceled", verdict(Canceled, None, false)},
-	{"context deadline exceeded", verdict(Network, Retry, true)},
-	{"Client.Timeout exceeded", verdict(Network, Retry, true)},
-	{"i/o timeout", verdict(Network, Retry, true)},
-	{"TLS handshake timeout", verdict(Network, Retry, true)},
-	{"x509: certificate", verdict(Network, ConfigureEnvironment, false)},
-	{"tls: failed to verify certificate", verdict(Network, ConfigureEnvironment, false)},
-	{"server gave HTTP response to HTTPS client", verdict(Network, ConfigureEnvironment, false)},
-	{"first record does not look like a TLS handshake", verdict(Network, ConfigureEnvironment, false)},
-	{"no such host", verdict(Network, ConfigureEnvironment, false)},
-	{"connection refused", verdict(Network, Retry, true)},
-	{"connection reset by peer", verdict(Network, Retry, true)},
-	{"broken pipe", verdict(Network, Retry, true)},
-	{"network is unreachable", verdict(Network, Retry, true)},
-	{"no route to host", verdict(Network, Retry, true)},
-	{"unexpected EOF", verdict(Network, Retry, true)},
-	{"server response error:", verdict(Network, Retry, true)}, // MSAL's prefix for transport errors
+	{"context canceled", verdict(Canceled, None, false), CallerCanceled},
+	{"operation was canceled", verdict(Canceled, None, false), CallerCanceled},
+	{"context deadline exceeded", verdict(Network, Retry, true), Timeout},
+	{"Client.Timeout exceeded", verdict(Network, Retry, true), Timeout},
+	{"i/o timeout", verdict(Network, Retry, true), Timeout},
+	{"TLS handshake timeout", verdict(Network, Retry, true), Timeout},
+	{"x509: certificate", verdict(Network, ConfigureEnvironment, false), TLSFailure},
+	{"tls: failed to verify certificate", verdict(Network, ConfigureEnvironment, false), TLSFailure},
+	{"server gave HTTP response to HTTPS client", verdict(Network, ConfigureEnvironment, false), TLSFailure},
+	{"first record does not look like a TLS handshake", verdict(Network, ConfigureEnvironment, false), TLSFailure},
+	{"no such host", verdict(Network, ConfigureEnvironment, false), DNSFailure},
+	{"connection refused", verdict(Network, Retry, true), ConnectionFailure},
+	{"connection reset by peer", verdict(Network, Retry, true), ConnectionFailure},
+	{"broken pipe", verdict(Network, Retry, true), ConnectionFailure},
+	{"network is unreachable", verdict(Network, Retry, true), ConnectionFailure},
+	{"no route to host", verdict(Network, Retry, true), ConnectionFailure},
+	{"unexpected EOF", verdict(Network, Retry, true), ConnectionFailure},
+	{"server response error:", verdict(Network, Retry, true), ConnectionFailure}, // MSAL's prefix for transport errors
 }
 
 // Text judges an error message that a client library flattened into text
 // (azidentity does so with transport errors and deadlines). It looks for the
 // phrases Go's net, crypto/tls and context packages use. ok is false when no
-// phrase matches.
+// phrase matches, and for a response that arrived but could not be decoded
+// (see UnusableResponse): its "unexpected EOF" is JSON's, not the network's.
 func Text(msg string) (v Verdict, ok bool) {
+	v, _, ok = TextCause(msg)
+	return v, ok
+}
+
+// TextCause is Text that also names the cause.
+func TextCause(msg string) (v Verdict, c Cause, ok bool) {
+	if _, _, bad := UnusableResponse(msg); bad {
+		return Verdict{}, NoCause, false
+	}
 	for _, r := range textRules {
 		if strings.Contains(msg, r.phrase) {
-			return r.v, true
+			return r.v, r.cause, true
 		}
 	}
-	return Verdict{}, false
+	return Verdict{}, NoCause, false
 }

@@ -190,34 +190,44 @@ func transientSteps(b *builder) {
 
 // causeSummary gives a one-line summary per cause.
 var causeSummary = map[classify.Cause]string{
-	classify.AzureCLINotInstalled:          "AzureCLICredential could not find the Azure CLI (az) on the process's PATH",
-	classify.AzureCLINotLoggedIn:           "The Azure CLI is installed but has no signed-in account, or its sign-in expired",
-	classify.AzureDeveloperCLINotInstalled: "AzureDeveloperCLICredential could not find the Azure Developer CLI (azd) on the PATH",
-	classify.AzureDeveloperCLINotLoggedIn:  "The Azure Developer CLI has no signed-in account, or its sign-in expired",
-	classify.PowerShellNotInstalled:        "AzurePowerShellCredential could not find PowerShell (pwsh) on the PATH",
-	classify.AzPowerShellModuleMissing:     "PowerShell is installed but the Az.Accounts module is missing",
-	classify.AzurePowerShellNotLoggedIn:    "Azure PowerShell has no signed-in account",
-	classify.DeveloperToolFailed:           "The developer tool the credential runs failed without a known reason",
-	classify.EnvironmentNotConfigured:      "EnvironmentCredential found no complete set of AZURE_* environment variables",
-	classify.WorkloadIdentityNotConfigured: "WorkloadIdentityCredential lacks its client ID, tenant ID or token file",
-	classify.AzurePipelinesNotConfigured:   "AzurePipelinesCredential is not running inside an Azure Pipelines job, or lacks its settings",
-	classify.TenantNotAllowed:              "The credential is not allowed to request tokens for the tenant the resource asked for",
-	classify.AuthenticationRequired:        "The interactive credential needs its Authenticate method called before it can issue tokens",
-	classify.ManagedIdentityUnavailable:    "No managed identity endpoint is available where the code runs",
-	classify.ManagedIdentityNotAssigned:    "The requested managed identity is not assigned to this Azure resource",
-	classify.ManagedIdentityForbidden:      "The managed identity endpoint refused the request",
-	classify.ManagedIdentityNotFound:       "The managed identity endpoint answered not found or gone",
-	classify.ManagedIdentityThrottled:      "The managed identity endpoint is throttling this resource",
-	classify.ManagedIdentityServerError:    "The managed identity endpoint failed temporarily",
-	classify.ManagedIdentityGateway:        "A proxy or gateway between the code and the managed identity endpoint failed the request",
-	classify.ManagedIdentityBadResponse:    "Something other than the managed identity endpoint answered, or its answer was unreadable",
-	classify.ManagedIdentityNoResponse:     "The managed identity endpoint did not answer",
-	classify.NoToken:                       "The token endpoint answered with success but without a usable token",
-	classify.DNSFailure:                    "The authority host name could not be resolved",
-	classify.ConnectionFailure:             "The connection to the token service failed",
-	classify.TLSFailure:                    "The TLS connection to the token service could not be verified",
-	classify.Timeout:                       "The token request timed out",
-	classify.CallerCanceled:                "The caller canceled the token request",
+	classify.AzureCLINotInstalled:                    "AzureCLICredential could not find the Azure CLI (az) on the process's PATH",
+	classify.AzureCLINotLoggedIn:                     "The Azure CLI is installed but has no signed-in account, or its sign-in expired",
+	classify.AzureDeveloperCLINotInstalled:           "AzureDeveloperCLICredential could not find the Azure Developer CLI (azd) on the PATH",
+	classify.AzureDeveloperCLINotLoggedIn:            "The Azure Developer CLI has no signed-in account, or its sign-in expired",
+	classify.PowerShellNotInstalled:                  "AzurePowerShellCredential could not find PowerShell (pwsh) on the PATH",
+	classify.AzPowerShellModuleMissing:               "PowerShell is installed but the Az.Accounts module is missing",
+	classify.AzurePowerShellNotLoggedIn:              "Azure PowerShell has no signed-in account",
+	classify.DeveloperToolFailed:                     "The developer tool the credential runs failed without a known reason",
+	classify.EnvironmentNotConfigured:                "EnvironmentCredential found no complete set of AZURE_* environment variables",
+	classify.WorkloadIdentityNotConfigured:           "WorkloadIdentityCredential lacks its client ID, tenant ID or token file",
+	classify.AzurePipelinesNotConfigured:             "AzurePipelinesCredential is not running inside an Azure Pipelines job, or lacks its settings",
+	classify.TenantNotAllowed:                        "The credential is not allowed to request tokens for the tenant the resource asked for",
+	classify.AuthenticationRequired:                  "The interactive credential needs its Authenticate method called before it can issue tokens",
+	classify.AzureCLIInvalidSubscription:             "The subscription given to the Azure CLI credential contains characters that are unsafe on a command line",
+	classify.ClaimsChallenge:                         "The resource demands a fresh sign-in that satisfies a claims challenge (for example MFA)",
+	classify.AzurePipelinesAccessTokenInvalid:        "The Azure Pipelines OIDC endpoint rejected the job's System.AccessToken",
+	classify.AzurePipelinesServiceConnectionNotFound: "The Azure Pipelines service connection ID given to the credential does not exist",
+	classify.AzurePipelinesOIDCFailed:                "Azure Pipelines could not issue the federated token the credential presents",
+	classify.NoCredentialAvailable:                   "No credential in the chain could try: none is configured for this environment",
+	classify.ManagedIdentityUpdating:                 "The managed identity endpoint is being updated and asked the client to come back later",
+	classify.ServiceUnauthorized:                     "The Azure service did not accept the token: wrong audience, scope or tenant",
+	classify.ServiceForbidden:                        "The identity got a token but lacks permission (a role assignment) on the resource",
+	classify.ServiceError:                            "The Azure service failed after authentication succeeded",
+	classify.ManagedIdentityUnavailable:              "No managed identity endpoint is available where the code runs",
+	classify.ManagedIdentityNotAssigned:              "The requested managed identity is not assigned to this Azure resource",
+	classify.ManagedIdentityForbidden:                "The managed identity endpoint refused the request",
+	classify.ManagedIdentityNotFound:                 "The managed identity endpoint answered not found or gone",
+	classify.ManagedIdentityThrottled:                "The managed identity endpoint is throttling this resource",
+	classify.ManagedIdentityServerError:              "The managed identity endpoint failed temporarily",
+	classify.ManagedIdentityGateway:                  "A proxy or gateway between the code and the managed identity endpoint failed the request",
+	classify.ManagedIdentityBadResponse:              "Something other than the managed identity endpoint answered, or its answer was unreadable",
+	classify.ManagedIdentityNoResponse:               "The managed identity endpoint did not answer",
+	classify.NoToken:                                 "The token endpoint answered with success but without a usable token",
+	classify.DNSFailure:                              "The authority host name could not be resolved",
+	classify.ConnectionFailure:                       "The connection to the token service failed",
+	classify.TLSFailure:                              "The TLS connection to the token service could not be verified",
+	classify.Timeout:                                 "The token request timed out",
+	classify.CallerCanceled:                          "The caller canceled the token request",
 }
 
 const imdsCheck = `curl -s -o /dev/null -w "%{http_code}\n" -H Metadata:true "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://management.azure.com/"`
@@ -328,6 +338,45 @@ var causeGuides = map[classify.Cause]func(b *builder){
 	},
 	classify.Timeout: func(b *builder) {
 		b.dev("The request took longer than its deadline. Check network latency and proxies, and give the token request enough time (MSAL allows 30 s when the context has no deadline).")
+	},
+	classify.AzureCLIInvalidSubscription: func(b *builder) {
+		b.devCmd("Pass the subscription's ID instead of its name (AzureCLICredentialOptions.Subscription). Look it up with:", `az account show --name "<subscription name>" --query id -o tsv`)
+	},
+	classify.ClaimsChallenge: func(b *builder) {
+		if tool, cmd := b.loginCommand(); cmd != "" {
+			b.userCmd("Sign in to the "+tool+" again with the claims challenge; the error message prints the exact command to run, and this is its shape.", cmd)
+		} else {
+			b.dev("Pass the claims challenge to an interactive sign-in (azidentity: TokenRequestOptions.Claims; MSAL: WithClaims), then retry the call that was refused.")
+		}
+		b.user("Complete every prompt of the sign-in, MFA included.")
+	},
+	classify.AzurePipelinesAccessTokenInvalid: func(b *builder) {
+		b.dev("Map the job's System.AccessToken into the task's environment (env: SYSTEM_ACCESSTOKEN: $(System.AccessToken)) and pass that value to NewAzurePipelinesCredential; a token from another pipeline or an expired job does not work.")
+	},
+	classify.AzurePipelinesServiceConnectionNotFound: func(b *builder) {
+		b.dev("Check the service connection ID passed to NewAzurePipelinesCredential: it is the resourceId in the service connection's URL in Azure DevOps, and the pipeline must be allowed to use that connection.")
+	},
+	classify.AzurePipelinesOIDCFailed: func(b *builder) {
+		b.dev("Azure Pipelines could not issue the federated token. Check that the service connection uses workload identity federation, that the pipeline is authorised to use it, and read the message the OIDC endpoint returned in a debug run.")
+	},
+	classify.NoCredentialAvailable: func(b *builder) {
+		b.dev("Every credential in the chain reported itself unavailable: configure at least one for this environment — a managed identity on Azure, AZURE_* variables for a service principal, workload identity on Kubernetes, or a developer tool login on a workstation. The attempts below say what each one lacked.")
+		b.dev("Set AZURE_TOKEN_CREDENTIALS (for example \"prod\" or \"dev\", or one credential's name) to make DefaultAzureCredential try only what fits the environment.")
+	},
+	classify.ManagedIdentityUpdating: func(b *builder) {
+		b.dev("IMDS answers 410 while it is being updated; retry with backoff for up to about 70 seconds. azidentity already retries this; if it still fails, check the VM's health.")
+	},
+	classify.ServiceUnauthorized: func(b *builder) {
+		b.dev("The token was issued but the service refused it. Check that the scope names this service's resource (for example https://vault.azure.net/.default for Key Vault), and that the token's tenant is the one the resource lives in.")
+	},
+	classify.ServiceForbidden: func(b *builder) {
+		b.dev("Authentication worked; authorization did not. With DefaultAzureCredential, first check which identity signed in: on a workstation it may be your CLI login rather than the managed identity or service principal you expected.")
+		b.adminCmd("List the identity's role assignments.", "az role assignment list --assignee <principal-or-client-id> --all -o table")
+		b.adminCmd("Grant the role the operation needs on the resource (least privilege).", `az role assignment create --assignee <principal-or-client-id> --role "<role name>" --scope <resource-id>`)
+		b.dev("New role assignments can take a few minutes to take effect.")
+	},
+	classify.ServiceError: func(b *builder) {
+		b.dev("The service failed after authentication succeeded: this is not a token problem. Follow the service's own guidance; retry transient statuses with backoff.")
 	},
 	classify.CallerCanceled: func(b *builder) {
 		b.dev("Nothing failed on the service side: the context passed to GetToken was canceled. Check why (shutdown, client disconnect, a parent deadline).")

@@ -1,14 +1,19 @@
 package remediate_test
 
 import (
+	"context"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -100,62 +105,82 @@ func goldenCases() map[string]aadsts.Diagnosis {
 	return c
 }
 
+// causeMessages are the messages azidentity writes for failures that never
+// reach the token service, as an application would see them.
+var causeMessages = map[classify.Cause]string{
+	classify.AzureCLINotInstalled:          "AzureCLICredential: executable not found on path",
+	classify.AzureCLINotLoggedIn:           "AzureCLICredential: ERROR: Please run 'az login' to setup account.",
+	classify.AzureCLIInvalidSubscription:   `AzureCLICredential: subscription "my sub;" contains invalid characters. If this is the name of a subscription, use its ID instead`,
+	classify.AzureDeveloperCLINotInstalled: "AzureDeveloperCLICredential: executable not found on path",
+	classify.AzureDeveloperCLINotLoggedIn:  `AzureDeveloperCLICredential: please run "azd auth login" from a command prompt to authenticate before using this credential`,
+	classify.PowerShellNotInstalled:        "AzurePowerShellCredential: executable not found on path",
+	classify.AzPowerShellModuleMissing:     "AzurePowerShellCredential: Az.Accounts module not found. Install it with 'Install-Module Az.Accounts'",
+	classify.AzurePowerShellNotLoggedIn:    "AzurePowerShellCredential: Please run 'Connect-AzAccount' to set up account.",
+	classify.DeveloperToolFailed:           "AzureCLICredential: ERROR: an unexpected failure in the tool",
+	classify.ClaimsChallenge:               "AzureCLICredential.GetToken(): Azure CLI requires multifactor authentication or additional claims. Run this command then retry the operation: az login --claims-challenge e30=",
+	classify.EnvironmentNotConfigured:      "EnvironmentCredential: missing environment variable AZURE_TENANT_ID",
+	classify.WorkloadIdentityNotConfigured: "WorkloadIdentityCredential: no client ID specified. Check pod configuration or set ClientID in the options",
+	classify.AzurePipelinesNotConfigured:   "AzurePipelinesCredential: no value for environment variable SYSTEM_OIDCREQUESTURI. This should be set by Azure Pipelines",
+	classify.TenantNotAllowed:              `ClientSecretCredential: the credential isn't configured to acquire tokens for tenant "other-tenant". To enable acquiring tokens for this tenant add it to the AdditionallyAllowedTenants on the credential options, or add "*" to allow acquiring tokens for any tenant`,
+	classify.AuthenticationRequired:        "InteractiveBrowserCredential can't acquire a token without user interaction. Call Authenticate to authenticate a user interactively",
+	classify.ManagedIdentityUnavailable:    "ManagedIdentityCredential: unexpected response \"forbidden\"",
+	classify.ManagedIdentityNoResponse:     "ManagedIdentityCredential: managed identity timed out. See https://aka.ms/azsdk/go/identity/troubleshoot#dac for more information",
+	classify.NoToken:                       "ClientSecretCredential: json decode error: unexpected end of JSON input",
+	classify.ManagedIdentityBadResponse:    "ManagedIdentityCredential: error parsing the json error response: <html>proxy</html>",
+	classify.NoCredentialAvailable: "DefaultAzureCredential: failed to acquire a token.\nAttempted credentials:\n\tEnvironmentCredential: missing environment variable AZURE_TENANT_ID\n" +
+		"\tWorkloadIdentityCredential: no client ID specified. Check pod configuration or set ClientID in the options\n" +
+		"\tManagedIdentityCredential: managed identity timed out. See https://aka.ms/azsdk/go/identity/troubleshoot#dac for more information\n" +
+		"\tAzureCLICredential: executable not found on path\n\tAzureDeveloperCLICredential: executable not found on path",
+}
+
 // causeCases are the failures that never reach the token service, one per
-// cause, with the credential that reports it.
-func causeCases() map[string]aadsts.Diagnosis {
-	un := func(cred string, cause classify.Cause) aadsts.Diagnosis {
-		return aadsts.Diagnosis{Category: classify.CredentialUnavailable, Action: classify.ConfigureEnvironment, Credential: cred, Cause: cause}
+// cause of classify, judged by stsdiag's own rules: azidentity's messages
+// through aadsts.Diagnose, endpoint statuses through classify's status rules,
+// network faults through classify.ErrCause.
+func causeCases(t *testing.T) map[string]aadsts.Diagnosis {
+	t.Helper()
+	out := map[string]aadsts.Diagnosis{}
+	with := func(cred string, v classify.Verdict, c classify.Cause) aadsts.Diagnosis {
+		return aadsts.Diagnosis{Category: v.Category, Action: v.Action, Retryable: v.Retryable, Credential: cred, Cause: c}
 	}
-	net := func(cause classify.Cause, retry bool) aadsts.Diagnosis {
-		a := classify.Retry
-		if !retry {
-			a = classify.ConfigureEnvironment
+	for _, c := range classify.Causes() {
+		var d aadsts.Diagnosis
+		if msg, ok := causeMessages[c]; ok {
+			d = aadsts.Diagnose(errors.New(msg))
+		} else {
+			for _, status := range []int{400, 403, 404, 410, 429, 500, 502} {
+				if v, mc, ok := classify.ManagedIdentity(status); ok && mc == c {
+					d = with("ManagedIdentityCredential", v, c)
+				}
+			}
+			for _, status := range []int{401, 404, 500} {
+				if v, pc := classify.AzurePipelines(status); pc == c {
+					d = with("AzurePipelinesCredential", v, c)
+				}
+			}
+			for _, status := range []int{401, 403, 500} {
+				if v, sc := classify.Service(status, false); sc == c {
+					d = with("DefaultAzureCredential", v, c)
+				}
+			}
+			for _, e := range []error{context.Canceled, context.DeadlineExceeded, &net.DNSError{Err: "no such host", Name: "login.example", IsNotFound: true},
+				&net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}, x509.UnknownAuthorityError{}} {
+				if v, ec, ok := classify.ErrCause(e); ok && ec == c {
+					d = with("ClientSecretCredential", v, c)
+				}
+			}
 		}
-		return aadsts.Diagnosis{Category: classify.Network, Action: a, Retryable: retry, Credential: "ClientSecretCredential", Cause: cause}
-	}
-	mi := func(cause classify.Cause, retry bool) aadsts.Diagnosis {
-		d := un("ManagedIdentityCredential", cause)
-		if retry {
-			d.Category, d.Action, d.Retryable = classify.Transient, classify.Retry, true
+		if d.Cause != c {
+			t.Fatalf("no realistic failure gives cause %q (got %+v); add one to causeMessages", c, d)
 		}
-		return d
+		out["cause_"+string(c)] = d
 	}
-	return map[string]aadsts.Diagnosis{
-		"cause_azure_cli_not_installed":          un("AzureCLICredential", classify.AzureCLINotInstalled),
-		"cause_azure_cli_not_logged_in":          un("AzureCLICredential", classify.AzureCLINotLoggedIn),
-		"cause_azd_not_installed":                un("AzureDeveloperCLICredential", classify.AzureDeveloperCLINotInstalled),
-		"cause_azd_not_logged_in":                un("AzureDeveloperCLICredential", classify.AzureDeveloperCLINotLoggedIn),
-		"cause_powershell_not_installed":         un("AzurePowerShellCredential", classify.PowerShellNotInstalled),
-		"cause_az_powershell_module_missing":     un("AzurePowerShellCredential", classify.AzPowerShellModuleMissing),
-		"cause_azure_powershell_not_logged_in":   un("AzurePowerShellCredential", classify.AzurePowerShellNotLoggedIn),
-		"cause_developer_tool_failed":            un("AzureCLICredential", classify.DeveloperToolFailed),
-		"cause_environment_not_configured":       un("EnvironmentCredential", classify.EnvironmentNotConfigured),
-		"cause_workload_identity_not_configured": un("WorkloadIdentityCredential", classify.WorkloadIdentityNotConfigured),
-		"cause_azure_pipelines_not_configured":   un("AzurePipelinesCredential", classify.AzurePipelinesNotConfigured),
-		"cause_tenant_not_allowed":               un("ClientSecretCredential", classify.TenantNotAllowed),
-		"cause_authentication_required": {Category: classify.InteractionRequired, Action: classify.Reauthenticate,
-			Credential: "InteractiveBrowserCredential", Cause: classify.AuthenticationRequired},
-		"cause_managed_identity_unavailable":  un("ManagedIdentityCredential", classify.ManagedIdentityUnavailable),
-		"cause_managed_identity_not_assigned": un("ManagedIdentityCredential", classify.ManagedIdentityNotAssigned),
-		"cause_managed_identity_forbidden":    un("ManagedIdentityCredential", classify.ManagedIdentityForbidden),
-		"cause_managed_identity_not_found":    mi(classify.ManagedIdentityNotFound, true),
-		"cause_managed_identity_throttled":    mi(classify.ManagedIdentityThrottled, true),
-		"cause_managed_identity_server_error": mi(classify.ManagedIdentityServerError, true),
-		"cause_managed_identity_gateway":      un("ManagedIdentityCredential", classify.ManagedIdentityGateway),
-		"cause_managed_identity_bad_response": un("ManagedIdentityCredential", classify.ManagedIdentityBadResponse),
-		"cause_managed_identity_no_response":  un("ManagedIdentityCredential", classify.ManagedIdentityNoResponse),
-		"cause_no_token":                      {Category: classify.Unknown, Credential: "ClientSecretCredential", Cause: classify.NoToken},
-		"cause_dns_failure":                   net(classify.DNSFailure, false),
-		"cause_connection_failure":            net(classify.ConnectionFailure, true),
-		"cause_tls_failure":                   net(classify.TLSFailure, false),
-		"cause_timeout":                       net(classify.Timeout, true),
-		"cause_caller_canceled":               {Category: classify.Canceled, Credential: "ClientSecretCredential", Cause: classify.CallerCanceled},
-	}
+	return out
 }
 
 func TestGolden(t *testing.T) {
 	all := goldenCases()
-	for k, v := range causeCases() {
+	for k, v := range causeCases(t) {
 		all[k] = v
 	}
 	names := make([]string, 0, len(all))
@@ -202,7 +227,7 @@ func assertSafe(t *testing.T, out string) {
 }
 
 func TestEveryCauseHasGuidance(t *testing.T) {
-	for name, d := range causeCases() {
+	for name, d := range causeCases(t) {
 		r := remediate.ForDiagnosis(d)
 		if len(r.Steps) == 0 || r.Summary == "" || strings.HasPrefix(r.Summary, "The token request failed") {
 			t.Errorf("%s: no specific guidance: %+v", name, r)
@@ -321,7 +346,7 @@ func TestNil(t *testing.T) {
 
 func TestChainRendersAttempts(t *testing.T) {
 	d := aadsts.Diagnosis{Category: classify.ClientCredentials, Action: classify.FixCredentials, Credential: "ClientSecretCredential",
-		Attempts: []aadsts.Diagnosis{causeCases()["cause_environment_not_configured"], causeCases()["cause_azure_cli_not_installed"], goldenCases()["7000215_clientsecret"]}}
+		Attempts: []aadsts.Diagnosis{causeCases(t)["cause_environment_not_configured"], causeCases(t)["cause_azure_cli_not_installed"], goldenCases()["7000215_clientsecret"]}}
 	r := opts.ForDiagnosis(d)
 	if len(r.Attempts) != 3 {
 		t.Fatalf("attempts = %d", len(r.Attempts))

@@ -387,9 +387,7 @@ func (b *builder) links() {
 	if anchor, ok := tsgAnchors[b.cred]; ok {
 		b.r.Links = append(b.r.Links, Link{Title: "azidentity troubleshooting: " + b.cred, URL: "https://aka.ms/azsdk/go/identity/troubleshoot#" + anchor})
 	}
-	for _, l := range causeLinks[b.d.Cause] {
-		b.r.Links = append(b.r.Links, l)
-	}
+	b.r.Links = append(b.r.Links, causeLinks[b.d.Cause]...)
 	if b.code != 0 || b.st != nil {
 		b.r.Links = append(b.r.Links, Link{Title: "AADSTS error code reference", URL: "https://learn.microsoft.com/entra/identity-platform/reference-error-codes"})
 	}

@@ -64,14 +64,10 @@ func capture(t *testing.T) {
 	}
 	for _, c := range captures {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		srv.Reset()
 		cl := byName[c.client]
-		if cl.Prime != nil {
-			if err := cl.Prime(ctx); err != nil {
-				t.Fatal(err)
-			}
+		if err := cl.Script(ctx, srv, fails[c.fail].reply); err != nil {
+			t.Fatal(err)
 		}
-		srv.Enqueue(fails[c.fail].reply)
 		err := cl.Acquire(ctx)
 		cancel()
 		if err == nil {

@@ -133,13 +133,9 @@ func TestRealClients(t *testing.T) {
 				t.Run(c.Name, func(t *testing.T) {
 					ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 					defer cancel()
-					srv.Reset()
-					if c.Prime != nil {
-						if err := c.Prime(ctx); err != nil {
-							t.Fatalf("priming: %v", err)
-						}
+					if err := c.Script(ctx, srv, f.reply); err != nil {
+						t.Fatal(err)
 					}
-					srv.Enqueue(f.reply)
 					err := c.Acquire(ctx)
 					if err == nil {
 						t.Fatal("token request succeeded; want the scripted failure")
@@ -211,10 +207,8 @@ func TestSuccessIsNotAnError(t *testing.T) {
 	for _, c := range clients {
 		t.Run(c.Name, func(t *testing.T) {
 			ctx := context.Background()
-			if c.Prime != nil {
-				if err := c.Prime(ctx); err != nil {
-					t.Fatal(err)
-				}
+			if err := c.Script(ctx, srv); err != nil {
+				t.Fatal(err)
 			}
 			if err := c.Acquire(ctx); err != nil {
 				t.Fatalf("Acquire: %v", err)

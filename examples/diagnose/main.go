@@ -71,15 +71,11 @@ func run(w io.Writer, full bool) error {
 	fmt.Fprintf(w, "stsdiag demo: real azidentity and MSAL Go clients against a fake Entra token endpoint at %s\n\n", srv.URL)
 	for i, s := range scenarios() {
 		c := byName[s.client]
-		srv.Reset()
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		if c.Prime != nil {
-			if err := c.Prime(ctx); err != nil {
-				cancel()
-				return fmt.Errorf("%s: obtaining a refresh token: %w", c.Name, err)
-			}
+		if err := c.Script(ctx, srv, s.reply); err != nil {
+			cancel()
+			return err
 		}
-		srv.Enqueue(s.reply)
 		err := c.Acquire(ctx)
 		cancel()
 		if err == nil {

@@ -11,6 +11,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
+	"fmt"
 	"math/big"
 	"sync"
 	"time"
@@ -52,6 +53,20 @@ type Client struct {
 	Prime func(ctx context.Context) error
 	// Acquire requests a token and returns the client's error.
 	Acquire func(ctx context.Context) error
+}
+
+// Script prepares srv for a scripted token request by c: it resets srv,
+// runs Prime when the client needs a grant first, and enqueues replies for
+// the requests that follow. Then call c.Acquire.
+func (c Client) Script(ctx context.Context, srv *aadststest.Server, replies ...aadststest.Reply) error {
+	srv.Reset()
+	if c.Prime != nil {
+		if err := c.Prime(ctx); err != nil {
+			return fmt.Errorf("%s: obtaining a grant before the scripted failure: %w", c.Name, err)
+		}
+	}
+	srv.Enqueue(replies...)
+	return nil
 }
 
 // All returns one client of each kind stsdiag is tested with:

@@ -142,3 +142,16 @@ func TestNoPersonalDataByDefault(t *testing.T) {
 		t.Errorf("--show-description did not show the description:\n%s", out)
 	}
 }
+
+func TestNoSecretsEchoed(t *testing.T) {
+	// A pasted MSAL error for a broken success response carries the raw body,
+	// access token included; explain must not repeat it.
+	in := `ClientSecretCredential: json decode error: unexpected end of JSON input: {"token_type":"Bearer","access_token":"eyJCANARYtoken.sig","expires_in":`
+	code, out, errOut := runCLI(t, in, "explain", "-", "--format", "json")
+	if strings.Contains(out+errOut, "CANARY") {
+		t.Errorf("output repeats the token (exit %d):\n%s%s", code, out, errOut)
+	}
+	if code != 0 || !strings.Contains(out, "no_token") {
+		t.Errorf("exit %d, want the no_token diagnosis:\n%s", code, out)
+	}
+}

@@ -91,8 +91,8 @@ func (d Diagnosis) LogValue() slog.Value {
 
 // Diagnose judges err, any error from azidentity, MSAL Go or an Azure SDK
 // client call. A nil error gives the zero Diagnosis (category unknown,
-// action none). It never panics, and it reads response bodies only through
-// azcore's runtime.Payload, like FromError.
+// action none). It never panics, and it reads response bodies as FromError
+// does: bounded, and leaving them readable in full for the original error.
 //
 // It tells these apart, in this order:
 //

@@ -226,7 +226,7 @@ func (e *STSError) attrs() []slog.Attr {
 	if s := safe.ID(e.CorrelationID); s != "" {
 		as = append(as, slog.String("correlation_id", s))
 	}
-	if !e.Timestamp.IsZero() {
+	if printableTime(e.Timestamp) {
 		as = append(as, slog.Time("timestamp", e.Timestamp))
 	}
 	if e.RetryAfter > 0 {
@@ -293,9 +293,19 @@ func (e *STSError) MarshalJSON() ([]byte, error) {
 	if info, ok := e.Info(); ok {
 		j.Name, j.Summary = info.Name, info.Summary
 	}
-	if !e.Timestamp.IsZero() {
+	if printableTime(e.Timestamp) {
 		t := e.Timestamp
 		j.Timestamp = &t
 	}
 	return json.Marshal(j)
+}
+
+// printableTime reports whether t is set and has a four-digit year, the
+// range RFC 3339 (and so JSON and slog's handlers) can represent.
+func printableTime(t time.Time) bool {
+	if t.IsZero() {
+		return false
+	}
+	y := t.UTC().Year()
+	return y >= 0 && y <= 9999
 }

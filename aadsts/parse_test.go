@@ -210,3 +210,16 @@ func TestNoPIIInOutputs(t *testing.T) {
 		t.Errorf("logged fields (-want +got):\n%s", diff)
 	}
 }
+
+func TestOutOfRangeTimestampStillMarshals(t *testing.T) {
+	e := &aadsts.STSError{StatusCode: 400, Timestamp: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}
+	b, err := json.Marshal(e)
+	if err != nil || strings.Contains(string(b), "timestamp") {
+		t.Errorf("MarshalJSON = %s, %v", b, err)
+	}
+	var logs bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logs, nil)).Info("x", "sts", e)
+	if !json.Valid(logs.Bytes()) {
+		t.Errorf("slog wrote invalid JSON: %s", logs.String())
+	}
+}

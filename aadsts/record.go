@@ -29,8 +29,8 @@ import (
 // …/oauth2/v2.0/token), and only when the request's context comes from a
 // GetToken of a WrapCredential credential (azidentity and MSAL pass the
 // GetToken context on to every request); otherwise it does nothing. It reads
-// a response body only through azcore's runtime.Payload, which caches it for
-// the client library. It never reads the request, its body or its headers.
+// a response body as FromError does (bounded, leaving it readable in full for
+// the client library). It never reads the request, its body or its headers.
 func RecordingPolicy() policy.Policy { return recordingPolicy{} }
 
 type recordingPolicy struct{}

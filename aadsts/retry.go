@@ -26,8 +26,9 @@ import (
 // an error response of a managed identity endpoint is judged by
 // classify.ManagedIdentity, of an Azure service (not a token endpoint) by
 // classify.Service, and of a token endpoint by its STSError's verdict. The
-// body is read only through azcore's runtime.Payload, which caches it for the
-// client library.
+// body is read as FromError reads it: from azcore's cache when the pipeline
+// has downloaded it (as it has by the time the retry policy asks), else at
+// most MaxBody+1 bytes, leaving it readable in full for the client library.
 func ShouldRetry(resp *http.Response, err error) (retry bool) {
 	defer func() {
 		if recover() != nil {

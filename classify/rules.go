@@ -133,10 +133,19 @@ func Err(err error) (v Verdict, ok bool) {
 
 // ErrCause is Err that also names the cause: DNSFailure, ConnectionFailure,
 // TLSFailure, Timeout or CallerCanceled.
+//
+// An error whose Unwrap or Error panics (a typed nil pointer such as a nil
+// *net.OpError in the chain) is judged as far as it can be, never with a
+// panic.
 func ErrCause(err error) (v Verdict, c Cause, ok bool) {
 	if err == nil {
 		return Verdict{}, NoCause, false
 	}
+	defer func() {
+		if recover() != nil {
+			v, c, ok = TextCause(errorText(err))
+		}
+	}()
 	switch {
 	case errors.Is(err, context.Canceled):
 		return verdict(Canceled, None, false), CallerCanceled, true

@@ -842,10 +842,7 @@ func TestDiagnoseGuideCodes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byName := map[string]realclients.Client{}
-	for _, c := range clients {
-		byName[c.Name] = c
-	}
+	byName := realclients.ByName(clients)
 	tests := []struct {
 		client string
 		code   aadsts.Code

@@ -55,10 +55,7 @@ func capture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byName := map[string]realclients.Client{}
-	for _, c := range clients {
-		byName[c.Name] = c
-	}
+	byName := realclients.ByName(clients)
 	if err := os.MkdirAll(goldenDir, 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -63,10 +63,7 @@ func run(w io.Writer, full bool) error {
 	if err != nil {
 		return err
 	}
-	byName := map[string]realclients.Client{}
-	for _, c := range clients {
-		byName[c.Name] = c
-	}
+	byName := realclients.ByName(clients)
 	opts := remediate.Options{TenantID: aadststest.TenantID, ClientID: aadststest.ClientID, Scopes: []string{aadststest.Scope}}
 	fmt.Fprintf(w, "stsdiag demo: real azidentity and MSAL Go clients against a fake Entra token endpoint at %s\n\n", srv.URL)
 	for i, s := range scenarios() {

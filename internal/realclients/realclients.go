@@ -166,6 +166,15 @@ func All(srv *aadststest.Server, s Secrets) ([]Client, error) {
 	}, nil
 }
 
+// ByName indexes clients by Name.
+func ByName(clients []Client) map[string]Client {
+	m := make(map[string]Client, len(clients))
+	for _, c := range clients {
+		m[c.Name] = c
+	}
+	return m
+}
+
 // Unavailable is a credential that always reports itself unavailable, as an
 // unconfigured EnvironmentCredential does, so a chain moves on.
 type Unavailable struct{}

@@ -12,8 +12,9 @@ import (
 // RecordingPolicy returns an azcore pipeline policy that records every token
 // request a credential sends — its HTTP status and, for an error status, the
 // response (body and headers: ids, Retry-After) parsed into an STSError — for
-// the credential's GetToken that WrapCredential is running. Put it in the credential's ClientOptions.PerRetryPolicies, so that
-// it sees every attempt, retries included:
+// the credential's GetToken that WrapCredential is running. Put it in the
+// credential's ClientOptions.PerRetryPolicies, so that it sees every attempt,
+// retries included:
 //
 //	opts := azcore.ClientOptions{PerRetryPolicies: []policy.Policy{aadsts.RecordingPolicy()}}
 //	cred, _ := azidentity.NewDeviceCodeCredential(&azidentity.DeviceCodeCredentialOptions{ClientOptions: opts})

@@ -18,7 +18,6 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	msalerrors "github.com/AzureAD/microsoft-authentication-library-for-go/apps/errors"
 
-	"github.com/stsdiag/stsdiag/classify"
 )
 
 // FromError finds the token endpoint's response in err and returns it parsed.
@@ -386,17 +385,6 @@ func as(err error, target any) (ok bool) {
 	return errors.As(err, target)
 }
 
-// classifyErr is classify.Err, giving no verdict where walking err's chain
-// panics (see as).
-func classifyErr(err error) (v classify.Verdict, ok bool) {
-	defer func() {
-		if recover() != nil {
-			v, ok = classify.Verdict{}, false
-		}
-	}()
-	return classify.Err(err)
-}
-
 // errorText returns err.Error(), or "" when Error panics (a typed nil
 // pointer, a zero CallErr): diagnosing an error must never panic.
 func errorText(err error) (s string) {
@@ -488,9 +476,10 @@ func RetryAfter(err error) (time.Duration, bool) {
 // LogAttr returns a slog attribute for err that is safe to log. When err
 // holds a token endpoint failure, the attribute is the STSError's group of
 // allow-listed fields (see STSError.LogValue) even if err wraps it with %w,
-// which alone would log as plain text. For any other error it is a group
-// with the verdict classify gives and err's Go type — not err's text, which
-// client libraries fill with request and response details.
+// which alone would log as plain text. For any other error it is the
+// Diagnosis's group (category, action, retryable, cause, credential, and a
+// chain's attempts; see Diagnosis.LogValue) plus err's Go type — never err's
+// text, which client libraries fill with request and response details.
 func LogAttr(key string, err error) slog.Attr {
 	if err == nil {
 		return slog.Attr{Key: key, Value: slog.StringValue("<nil>")}
@@ -498,11 +487,6 @@ func LogAttr(key string, err error) slog.Attr {
 	if st, ok := FromError(err); ok {
 		return slog.Attr{Key: key, Value: st.LogValue()}
 	}
-	v, _ := classifyErr(err)
-	return slog.Group(key,
-		slog.String("category", v.Category.String()),
-		slog.String("action", v.Action.String()),
-		slog.Bool("retryable", v.Retryable),
-		slog.String("type", reflect.TypeOf(err).String()),
-	)
+	attrs := append(Diagnose(err).LogValue().Group(), slog.String("type", reflect.TypeOf(err).String()))
+	return slog.Attr{Key: key, Value: slog.GroupValue(attrs...)}
 }

@@ -217,3 +217,14 @@ func TestWrapCredential(t *testing.T) {
 		t.Errorf("wrapped GetToken error = %v (STSError %v, azidentity %v)", err, st != nil, afe != nil)
 	}
 }
+
+func TestLogAttrUnavailableCredential(t *testing.T) {
+	var buf bytes.Buffer
+	err := fmt.Errorf("startup: %w", azidentity.NewCredentialUnavailableError("AzureCLICredential: executable not found on path"))
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("x", aadsts.LogAttr("err", err))
+	for _, want := range []string{`"category":"credential_unavailable"`, `"cause":"azure_cli_not_installed"`, `"credential":"AzureCLICredential"`} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("LogAttr lacks %s: %s", want, buf.String())
+		}
+	}
+}

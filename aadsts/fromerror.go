@@ -17,7 +17,6 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	msalerrors "github.com/AzureAD/microsoft-authentication-library-for-go/apps/errors"
-
 )
 
 // FromError finds the token endpoint's response in err and returns it parsed.

@@ -183,6 +183,12 @@ func Diagnose(err error) (d Diagnosis) {
 			return d
 		}
 	}
+	if st == nil && (cred == credManagedIdentity || cred == credAzurePipelines) {
+		// The text of a credential whose endpoint is not the token service (a
+		// pasted log line): its status is judged by that endpoint's rules, not
+		// as an STS answer.
+		return diagnoseFailure(failure{cred: cred, msg: msg, status: statusInText(text), err: err})
+	}
 	if st, ok := FromError(err); ok {
 		return fromSTS(st)
 	}

@@ -49,6 +49,10 @@ func TestExplainStdin(t *testing.T) {
 		{"azidentity dump", string(dump), "ClientSecretCredential: AADSTS7000215"},
 		{"msal error", string(msal), "AADSTS700082"},
 		{"raw json", `{"error":"invalid_grant","error_description":"AADSTS53003: blocked","error_codes":[53003],"correlation_id":"5555bbbb-6666-7777-8888-999999999999"}`, "correlationId eq '5555bbbb-6666-7777-8888-999999999999'"},
+		{"managed identity dump", "ManagedIdentityCredential authentication failed. the requested identity isn't assigned to this resource\nGET http://169.254.169.254/metadata/identity/oauth2/token\n----\nRESPONSE 400: 400 Bad Request\n----\n{\n  \"error\": \"invalid_request\",\n  \"error_description\": \"Identity not found\"\n}\n----",
+			"cause: managed_identity_not_assigned"},
+		{"managed identity throttled", "ManagedIdentityCredential authentication failed. \nGET http://169.254.169.254/metadata/identity/oauth2/token\nRESPONSE 429: 429 Too Many Requests\n",
+			"cause: managed_identity_throttled"},
 		{"log line", `2026-11-22T10:00:00Z ERROR token failed err="AADSTS50058: no session. Trace ID: 0000aaaa-0000-0000-0000-000000000001 Correlation ID: 0000bbbb-0000-0000-0000-000000000002"`, "AADSTS50058"},
 	}
 	for _, tt := range tests {

@@ -174,7 +174,9 @@ func federatedSteps(b *builder) {
 func grantExpiredSteps(why string) func(b *builder) {
 	return func(b *builder) {
 		b.reauthenticateSteps(why)
-		b.dev("Treat this as a signal to sign the user in again, not as a fault: fall back from silent or refresh-token acquisition to interactive sign-in, and do not retry the old grant.")
+		if !b.isDeveloperTool() { // the tool's own login holds the grant; nothing in the app to change
+			b.dev("Treat this as a signal to sign the user in again, not as a fault: fall back from silent or refresh-token acquisition to interactive sign-in, and do not retry the old grant.")
+		}
 	}
 }
 

@@ -335,15 +335,8 @@ func statusInText(text string) int {
 // ("ClientSecretCredential authentication failed", "AzureCLICredential: ..."),
 // or "".
 func credentialPrefix(text string) string {
-	n := 0
-	for n < len(text) && n < 64 && isIdentByte(text[n]) {
-		n++
-	}
-	name := text[:n]
-	if !strings.HasSuffix(name, "Credential") || n == len(text) {
-		return ""
-	}
-	if text[n] == ':' || strings.HasPrefix(text[n:], " authentication failed") {
+	name, rest := leadingCredential(text)
+	if name != "" && (text[len(name)] == ':' || strings.HasPrefix(rest, " authentication failed")) {
 		return name
 	}
 	return ""
@@ -352,20 +345,13 @@ func credentialPrefix(text string) string {
 // lastAttempted returns the last credential named in a chain's "Attempted
 // credentials:" list.
 func lastAttempted(text string) string {
-	last := ""
-	for off := 0; ; {
-		i := strings.Index(text[off:], "\n\t")
-		if i < 0 {
-			return last
-		}
-		off += i + 2
-		if off < len(text) && text[off] == '\t' {
-			continue // a continuation line of the previous entry
-		}
-		if name := credentialPrefix(text[off:]); name != "" {
-			last = name
+	entries := chainEntries(text)
+	for k := len(entries) - 1; k >= 0; k-- {
+		if name := credentialPrefix(entries[k]); name != "" {
+			return name
 		}
 	}
+	return ""
 }
 
 func isIdentByte(c byte) bool {
